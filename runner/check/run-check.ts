@@ -1,0 +1,43 @@
+/**
+ * `kalab check`: one lab against one solution, start to teardown. The lab is removed at the end whatever happens, Ctrl-C included (the signal
+ * aborts the steps, then the same finally block tears down).
+ */
+import type Docker from 'dockerode';
+import { LabInstance } from '../engine/lab-instance.ts';
+import type { Solution } from '../engine/solution.ts';
+import { runSteps, type LabRunResult, type RunHooks } from '../grade/step-runner.ts';
+import type { LoadedLab } from '../lab/registry.ts';
+import { LabObserver } from '../observe/lab-observer.ts';
+import type { Progress } from '../shared/progress.ts';
+
+export interface CheckOptions extends RunHooks {
+  docker: Docker;
+  image: string;
+  lab: LoadedLab;
+  /** Validated before the call (readSolution), so a bad directory starts nothing. */
+  solution: Solution;
+  progress: Progress;
+  /** Figures for the benchmark: how long start and teardown took. */
+  onTimings?(t: { startMs: number; teardownMs: number }): void;
+}
+
+export async function checkLab(opts: CheckOptions): Promise<LabRunResult> {
+  const { definition } = opts.lab;
+  const startedAt = Date.now();
+  opts.progress(`starting ${definition.id}: ${definition.nodes.join(', ')} on ${definition.subnet}`);
+  const lab = await LabInstance.start(opts.docker, definition, { image: opts.image, progress: opts.progress });
+  let observer: LabObserver | undefined;
+  let startMs = 0;
+  try {
+    observer = new LabObserver(lab);
+    await observer.start();
+    await lab.applySolution(opts.solution);
+    startMs = Date.now() - startedAt;
+    return await runSteps({ lab, observer }, definition, opts);
+  } finally {
+    const teardownStarted = Date.now();
+    await observer?.stop().catch(() => undefined);
+    await lab.teardown();
+    opts.onTimings?.({ startMs, teardownMs: Date.now() - teardownStarted });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The shape every expectation check has. A check is a small object made from one expectation of
+ * a lab's step; it judges the live lab within the step's timing window and explains a failure.
+ */
+import type { LabInstance } from '../engine/lab-instance.ts';
+import type { LabObserver } from '../observe/lab-observer.ts';
+import type { LbFacts } from './facts.ts';
+
+export interface StepTiming {
+  /** When the step's action ended (or, for a learner's own action, the lab's last activity). */
+  actionAt: number;
+  /** How long VRRP may still change who holds the VIP: the longest Master_Down_Interval (+ health checks) + margin. */
+  settleMs: number;
+  /** actionAt + settleMs: a verdict about the VIP is due from here on. */
+  settleEndsAt: number;
+  /** The latest moment a verdict may come; past it the check fails. */
+  deadline: number;
+  /** The longest Master_Down_Interval among the running nodes, for holds measured in intervals. */
+  masterDownMs: number;
+}
+
+export interface CheckContext {
+  lab: LabInstance;
+  observer: LabObserver;
+  timing: StepTiming;
+  /** The lb nodes as they were when the action ended. */
+  facts: LbFacts[];
+  signal?: AbortSignal;
+}
+
+export interface CheckResult {
+  passed: boolean;
+  message: string;
+}
+
+export interface Check {
+  /** What is expected, in a few words ("VIP on lb1 only"). */
+  readonly label: string;
+  judge(ctx: CheckContext): Promise<CheckResult>;
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects: unit (fakes only, fast), integration (the real Docker engine), e2e (headless Chromium).
+// `npm test` runs them all; the setup step before it makes sure the engine, images and browser exist.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          // Labs on one engine run one file at a time per lab subnet; files with distinct subnets may run together.
+          fileParallelism: true,
+          maxWorkers: 3,
+        },
+      },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, fileParallelism: false } },
+    ],
+  },
+});
