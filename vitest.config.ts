@@ -12,9 +12,10 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          // Labs on one engine run one file at a time per lab subnet; files with distinct subnets may run together.
-          fileParallelism: true,
-          maxWorkers: 3,
+          // Files run one at a time: two files may start the same lab (same name, same subnet). Within a
+          // file, labs with distinct subnets run concurrently (describe.concurrent).
+          fileParallelism: false,
+          maxConcurrency: 5,
         },
       },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, fileParallelism: false } },

@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { LabInstance } from '../engine/lab-instance.ts';
 import type { Solution } from '../engine/solution.ts';
-import { runSteps, type LabRunResult, type RunHooks } from '../grade/step-runner.ts';
+import { runSteps, type LabRunResult, type LabSession, type RunHooks } from '../grade/step-runner.ts';
 import type { LoadedLab } from '../lab/registry.ts';
 import { LabObserver } from '../observe/lab-observer.ts';
 import type { Progress } from '../shared/progress.ts';
@@ -19,6 +19,8 @@ export interface CheckOptions extends RunHooks {
   progress: Progress;
   /** Figures for the benchmark: how long start and teardown took. */
   onTimings?(t: { startMs: number; teardownMs: number }): void;
+  /** The live lab once it is up, before the first step (the benchmark reads its timeline). */
+  onStarted?(session: LabSession): void;
 }
 
 export async function checkLab(opts: CheckOptions): Promise<LabRunResult> {
@@ -33,6 +35,7 @@ export async function checkLab(opts: CheckOptions): Promise<LabRunResult> {
     await observer.start();
     await lab.applySolution(opts.solution);
     startMs = Date.now() - startedAt;
+    opts.onStarted?.({ lab, observer });
     return await runSteps({ lab, observer }, definition, opts);
   } finally {
     const teardownStarted = Date.now();

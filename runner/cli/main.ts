@@ -7,6 +7,7 @@ import { KalabError } from '../shared/errors.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerLabCommands } from './commands/lab.ts';
 import { registerSetup } from './commands/setup.ts';
+import { registerStart } from './commands/start.ts';
 
 const program = new Command('kalab')
   .description('Hands-on keepalived (VRRP) + nginx high-availability labs on real containers, graded step by step.')
@@ -27,6 +28,7 @@ Exit codes: 0 every step passed, 1 a step failed, 2 the check could not run, 130
 registerCheck(program);
 registerLabCommands(program);
 registerSetup(program);
+registerStart(program);
 
 try {
   await program.parseAsync(process.argv);

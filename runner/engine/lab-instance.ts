@@ -54,6 +54,7 @@ export class LabInstance {
           const container = await docker.createContainer(containerSpec(lab, instance, node, addresses, networkName, opts.image));
           containers.set(node, container);
           await container.start();
+          await awaitNodeReady(container, node);
         }),
       );
     } catch (err) {
@@ -115,6 +116,21 @@ export class LabInstance {
 
   async teardown(): Promise<void> {
     await removeLabCopies(this.docker, this.instance);
+  }
+}
+
+/** kalab-init creates this file once the node's services (nginx, Postfix...) are up (docker/node). */
+const READY_FILE = '/run/kalab/ready';
+const READY_TIMEOUT_S = 30;
+
+/**
+ * A node is usable once its init says so. The wait runs inside the node as one exec that returns the
+ * moment the file appears (a tight loop on a local file, bounded by `timeout`).
+ */
+async function awaitNodeReady(container: Docker.Container, node: NodeName): Promise<void> {
+  const result = await execCollect(container, ['sh', '-c', `until [ -e ${READY_FILE} ]; do sleep 0.02; done`], { timeoutS: READY_TIMEOUT_S });
+  if (result.exitCode !== 0) {
+    throw new KalabError(`Node ${node} did not become ready within ${READY_TIMEOUT_S} s: see its log with docker logs ${(await container.inspect()).Name.replace(/^\//, '')}.`);
   }
 }
 

@@ -69,7 +69,7 @@ export async function diagnoseVip({ lab, observer, expected, seen, facts }: VipD
   const factsOf = (node: NodeName) => facts.find((f) => f.node === node);
 
   if (holders.length >= 2) {
-    return `Split brain: ${listNodes(holders)} all hold the VIP ${vip}. ${splitBrainCause(facts, vip, (node) => lab.addresses.node[node])}`;
+    return `Split brain: ${listNodes([...holders].sort())} ${holders.length === 2 ? 'both' : 'all'} hold the VIP ${vip}. ${splitBrainCause(facts, vip, (node) => lab.addresses.node[node])}`;
   }
 
   const expectedFacts = factsOf(expected);

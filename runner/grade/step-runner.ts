@@ -23,8 +23,12 @@ export interface StepResult {
   /** From the start of the action to the verdict. */
   ms: number;
   message: string;
-  /** Set when the step ran: the settle window VRRP imposed on it (the floor of `ms`). */
+  /** Set when the step ran: how long its action took (e.g. waiting for lb1 before starting lb2). */
+  actionMs?: number;
+  /** Set when the step ran: the settle window VRRP imposed after the action (the floor of the verdict time). */
   settleMs?: number;
+  /** Set when the step ran: the longest Master_Down_Interval among the running nodes. */
+  masterDownMs?: number;
   checks?: CheckOutcome[];
 }
 
@@ -80,6 +84,7 @@ export async function judgeStep(session: LabSession, step: StepDefinition, actio
     passed: !failed,
     message: failed ? failed.message : checks.map((c) => c.message).join(' '),
     settleMs: timing.settleMs,
+    masterDownMs: timing.masterDownMs,
     checks,
   };
 }
@@ -96,8 +101,9 @@ export async function runSteps(session: LabSession, lab: LabDefinition, hooks: R
     hooks.onStepStart?.(step, index);
     const started = Date.now();
     await performAction(session, step.do, hooks.signal);
-    const verdict = await judgeStep(session, step, Date.now(), hooks.signal);
-    const result: StepResult = { ...verdict, ms: Date.now() - started };
+    const actionEnded = Date.now();
+    const verdict = await judgeStep(session, step, actionEnded, hooks.signal);
+    const result: StepResult = { ...verdict, ms: Date.now() - started, actionMs: actionEnded - started };
     steps.push(result);
     hooks.onStepEnd?.(result, index);
     failed = !result.passed;

@@ -147,6 +147,8 @@ export class LabObserver {
         if (!advert) return;
         const view = this.views.get(node)!;
         const t = Date.now();
+        // A changed priority (a health check's weight) is something VRRP is still reacting to.
+        if (view.lastAdvert && view.lastAdvert.priority !== advert.priority) this.noteActivity(t);
         view.lastAdvert = { t, priority: advert.priority, dst: advert.dst, vrid: advert.vrid };
         this.record({ type: 'advert', t, node, src: advert.src, dst: advert.dst, vrid: advert.vrid, priority: advert.priority, intervalS: advert.intervalS, version: advert.version });
       }),

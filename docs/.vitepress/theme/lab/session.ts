@@ -1,0 +1,292 @@
+/**
+ * One lab page's session with the runner: the socket, the state store, and the routing of terminal
+ * and file messages to whichever pane shows that node. The Vue components call these methods and
+ * render `store.state`; everything that decides something lives here (and is unit-tested).
+ */
+import type { ClientMessage, ServerMessage } from '../../../../runner/shared/protocol.ts';
+import { AckCounter } from './flow-control.ts';
+import { clientId, loadProgress, saveProgress, type KeyValueStorage } from './progress-storage.ts';
+import { LabConnection, type BackoffOptions, type SocketFactory, type Timers } from './socket-client.ts';
+import { LabStore } from './store.ts';
+import { terminalInputFor } from './terminal-input.ts';
+
+/** What a terminal pane does with its node's output. */
+export interface TerminalSink {
+  /** Live output; call `done` once xterm has processed it (its write callback). */
+  write(data: string, done: () => void): void;
+  /** The recent output, sent when the terminal is (re)opened: clear the screen, then show it. */
+  replay(data: string): void;
+  /** The shell ended; the next keystroke opens a new one. */
+  exit(code: number): void;
+  /** Whether the shell asked for bracketed paste (xterm's `modes.bracketedPasteMode`). */
+  bracketedPaste(): boolean;
+}
+
+/** What an editor pane does with its node's files. */
+export interface FileSink {
+  content(path: string, content: string, exists: boolean): void;
+  saved(path: string): void;
+  /** The runner refused or failed a file request (its message is in the store's lastError). */
+  failed(message: string): void;
+}
+
+export interface LabSessionOptions {
+  lab: string;
+  url: string;
+  createSocket: SocketFactory;
+  storage: KeyValueStorage | null;
+  makeReactive?: <T extends object>(state: T) => T;
+  timers?: Timers;
+  backoff?: BackoffOptions;
+}
+
+interface TerminalSlot {
+  sink: TerminalSink;
+  acks: AckCounter;
+  size: { cols: number; rows: number };
+  /** term.open sent for the current connection and lab copy. */
+  opened: boolean;
+  exited: boolean;
+}
+
+export class LabSession {
+  readonly store: LabStore;
+  readonly connection: LabConnection;
+  private readonly terminals = new Map<string, TerminalSlot>();
+  private readonly files = new Map<string, FileSink>();
+  /** File requests waiting for an answer, per node: an error reply goes to the node that asked. */
+  private readonly filePending: string[] = [];
+  private readonly showListeners = new Set<(node: string) => void>();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly options: LabSessionOptions) {
+    const storage = options.storage;
+    this.store = new LabStore(options.lab, loadProgress(storage, options.lab), {
+      ...(options.makeReactive ? { makeReactive: options.makeReactive } : {}),
+      onVerdicts: (verdicts) => saveProgress(storage, options.lab, verdicts),
+    });
+    this.connection = new LabConnection({
+      url: options.url,
+      lab: options.lab,
+      client: clientId(storage),
+      createSocket: options.createSocket,
+      ...(options.timers ? { timers: options.timers } : {}),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    });
+    this.unsubscribe.push(
+      this.connection.onState((state) => {
+        this.store.setConnection(state);
+        if (state !== 'open') {
+          for (const slot of this.terminals.values()) slot.opened = false;
+          this.filePending.length = 0;
+        }
+      }),
+      this.connection.onMessage((message) => this.receive(message)),
+    );
+  }
+
+  get state() {
+    return this.store.state;
+  }
+
+  start(): void {
+    this.connection.start();
+  }
+
+  dispose(): void {
+    for (const off of this.unsubscribe) off();
+    this.connection.stop();
+    this.terminals.clear();
+    this.files.clear();
+  }
+
+  // ---- the lab ----
+
+  startLab(): boolean {
+    return this.send({ type: 'lab.start' });
+  }
+
+  resetLab(): boolean {
+    return this.send({ type: 'lab.reset' });
+  }
+
+  stopLab(): boolean {
+    return this.send({ type: 'lab.stop' });
+  }
+
+  check(step: string): boolean {
+    if (!this.send({ type: 'step.check', step })) return false;
+    this.store.checkRequested(step);
+    return true;
+  }
+
+  action(step: string): boolean {
+    if (!this.send({ type: 'step.action', step })) return false;
+    this.store.actionRequested(step);
+    return true;
+  }
+
+  /** Whether terminals and files can be used now. */
+  get live(): boolean {
+    return this.connection.connectionState === 'open' && this.store.state.status === 'running';
+  }
+
+  // ---- terminals ----
+
+  /** A pane for `node` exists; it is opened on the runner whenever the lab runs (again). */
+  attachTerminal(node: string, sink: TerminalSink, size: { cols: number; rows: number }): () => void {
+    const slot: TerminalSlot = {
+      sink,
+      acks: new AckCounter((bytes) => this.send({ type: 'term.ack', node, bytes })),
+      size,
+      opened: false,
+      exited: false,
+    };
+    this.terminals.set(node, slot);
+    this.openTerminals();
+    return () => {
+      if (this.terminals.get(node) === slot) this.terminals.delete(node);
+    };
+  }
+
+  /** Keystrokes from the pane. After the shell exited, a keystroke opens a new shell instead. */
+  input(node: string, data: string): void {
+    const slot = this.terminals.get(node);
+    if (!slot || !this.live) return;
+    if (slot.exited) {
+      slot.exited = false;
+      slot.opened = false;
+      this.openTerminals();
+      return;
+    }
+    this.send({ type: 'term.input', node, data });
+  }
+
+  resize(node: string, cols: number, rows: number): void {
+    const slot = this.terminals.get(node);
+    if (!slot || (slot.size.cols === cols && slot.size.rows === rows)) return;
+    slot.size = { cols, rows };
+    if (slot.opened) this.send({ type: 'term.resize', node, cols, rows });
+  }
+
+  /**
+   * Run a command from the tutorial in a node's terminal, as a paste followed by Enter, and ask the
+   * page to show that terminal. Returns a reason when it cannot.
+   */
+  runCommand(node: string, text: string): { ok: true } | { ok: false; reason: string } {
+    if (this.connection.connectionState !== 'open') return { ok: false, reason: 'The lab runner is not connected.' };
+    if (this.store.state.status !== 'running') return { ok: false, reason: 'Start the lab first (the Start button above).' };
+    const slot = this.terminals.get(node);
+    if (!slot) return { ok: false, reason: `This lab has no terminal for ${node}.` };
+    for (const listener of [...this.showListeners]) listener(node);
+    const data = terminalInputFor(text, slot.sink.bracketedPaste());
+    if (!data) return { ok: true };
+    this.input(node, data);
+    return { ok: true };
+  }
+
+  /** The page should bring this node's terminal to the front (a command was sent to it). */
+  onShowTerminal(listener: (node: string) => void): () => void {
+    this.showListeners.add(listener);
+    return () => this.showListeners.delete(listener);
+  }
+
+  // ---- files ----
+
+  attachFiles(node: string, sink: FileSink): () => void {
+    this.files.set(node, sink);
+    return () => {
+      if (this.files.get(node) === sink) this.files.delete(node);
+    };
+  }
+
+  readFile(node: string, path: string): boolean {
+    if (!this.live || !this.send({ type: 'file.read', node, path })) return false;
+    this.filePending.push(node);
+    return true;
+  }
+
+  writeFile(node: string, path: string, content: string): boolean {
+    if (!this.live || !this.send({ type: 'file.write', node, path, content })) return false;
+    this.filePending.push(node);
+    return true;
+  }
+
+  // ---- messages ----
+
+  private send(message: ClientMessage): boolean {
+    return this.connection.send(message);
+  }
+
+  private receive(message: ServerMessage): void {
+    this.store.apply(message);
+    switch (message.type) {
+      case 'lab.state':
+        if (message.status !== 'running') {
+          // The copy is going or gone: its shells with it. A new copy gets new ones.
+          for (const slot of this.terminals.values()) {
+            slot.opened = false;
+            slot.exited = false;
+          }
+        }
+        this.openTerminals();
+        return;
+      case 'term.output': {
+        const slot = this.terminals.get(message.node);
+        if (!slot) return;
+        const ticket = slot.acks.queued(message.data);
+        slot.sink.write(message.data, () => slot.acks.written(ticket));
+        return;
+      }
+      case 'term.replay': {
+        const slot = this.terminals.get(message.node);
+        if (!slot) return;
+        // The server counts a (re)opened terminal from zero and does not count the replay.
+        slot.acks.reset();
+        slot.sink.replay(message.data);
+        return;
+      }
+      case 'term.exit': {
+        const slot = this.terminals.get(message.node);
+        if (!slot) return;
+        slot.exited = true;
+        slot.sink.exit(message.code);
+        return;
+      }
+      case 'file.content': {
+        this.settleFile(message.node);
+        const exists = (message as { exists?: boolean }).exists ?? true;
+        this.files.get(message.node)?.content(message.path, message.content, exists);
+        return;
+      }
+      case 'file.saved':
+        this.settleFile(message.node);
+        this.files.get(message.node)?.saved(message.path);
+        return;
+      case 'error': {
+        // Errors carry no request id. One for a pending file request is (most likely) its answer:
+        // the runner answers each request in turn, and file requests are the only slow ones.
+        const node = this.filePending.shift();
+        if (node !== undefined) this.files.get(node)?.failed(message.message);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private settleFile(node: string): void {
+    const i = this.filePending.indexOf(node);
+    if (i >= 0) this.filePending.splice(i, 1);
+  }
+
+  /** Open every attached terminal that is not open yet, when the lab runs and the socket is up. */
+  private openTerminals(): void {
+    if (!this.live) return;
+    const nodes = new Set(this.store.state.nodes.map((n) => n.node));
+    for (const [node, slot] of this.terminals) {
+      if (slot.opened || !nodes.has(node)) continue;
+      if (this.send({ type: 'term.open', node, cols: slot.size.cols, rows: slot.size.rows })) slot.opened = true;
+    }
+  }
+}

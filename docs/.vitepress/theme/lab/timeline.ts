@@ -1,0 +1,105 @@
+/**
+ * The lab page's timeline: the runner's events turned into lines a learner reads ("12:00:03.412
+ * lb2 took the VIP"). Adverts arrive every advert_int from each node, far too chatty for a list,
+ * so only a change in a node's advertised priority becomes a line (100 → 70 → 80 in seed 000).
+ */
+import type { LabEvent } from '../../../../runner/shared/events.ts';
+
+export type TimelineKind = 'vip' | 'node' | 'vrrp' | 'keepalived' | 'priority';
+
+export interface TimelineEntry {
+  key: string;
+  t: number;
+  node: string;
+  kind: TimelineKind;
+  text: string;
+}
+
+/** Lines kept on the page; older ones scroll away (a lab left running all afternoon). */
+export const TIMELINE_LIMIT = 500;
+
+/** HH:MM:SS.mmm in the browser's time zone. */
+export function formatClock(t: number): string {
+  const d = new Date(t);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export function describeEvent(event: LabEvent, previousPriority?: number): string | null {
+  switch (event.type) {
+    case 'vip':
+      return event.held ? `${event.node} took the VIP (${event.iface})` : `${event.node} released the VIP`;
+    case 'node':
+      return event.state === 'frozen' ? `${event.node} frozen` : event.state === 'running' ? `${event.node} running` : `${event.node} stopped`;
+    case 'vrrp':
+      return `${event.node} ${event.instance} → ${event.state}`;
+    case 'keepalived':
+      return event.running ? `keepalived started on ${event.node}` : `keepalived stopped on ${event.node}`;
+    case 'advert':
+      if (previousPriority === undefined) return `${event.node} advertises priority ${event.priority}`;
+      if (previousPriority === event.priority) return null;
+      return `${event.node} advertises priority ${event.priority} (was ${previousPriority})`;
+    default:
+      return null;
+  }
+}
+
+const SEEN_LIMIT = 20_000;
+
+function eventKey(event: LabEvent): string {
+  return JSON.stringify(event);
+}
+
+/**
+ * Turns a stream of events (the history on connect, then one at a time) into timeline lines,
+ * ignoring events it has already seen (a reconnect replays the whole history).
+ */
+export class TimelineBuilder {
+  private readonly seen = new Set<string>();
+  private readonly priorities = new Map<string, number>();
+  private newest = 0;
+
+  reset(): void {
+    this.seen.clear();
+    this.priorities.clear();
+    this.newest = 0;
+  }
+
+  /** Lines for the events not seen before, oldest first. */
+  add(events: readonly LabEvent[]): TimelineEntry[] {
+    const fresh = events.filter((e) => !this.seen.has(eventKey(e))).sort((a, b) => a.t - b.t);
+    const out: TimelineEntry[] = [];
+    for (const event of fresh) {
+      const key = eventKey(event);
+      this.seen.add(key);
+      let previous: number | undefined;
+      if (event.type === 'advert') {
+        // An advert older than the newest one seen cannot be a change of "latest" priority.
+        if (event.t < this.newest && this.priorities.has(event.node)) continue;
+        previous = this.priorities.get(event.node);
+        this.priorities.set(event.node, event.priority);
+      }
+      this.newest = Math.max(this.newest, event.t);
+      const text = describeEvent(event, previous);
+      if (text === null) continue;
+      out.push({ key, t: event.t, node: event.node, kind: event.type === 'advert' ? 'priority' : event.type, text });
+    }
+    // Bound the dedupe set on a long session: forget the oldest keys. The runner replays at most its
+    // own timeline limit (5000 events), all newer than what is forgotten here.
+    for (const key of this.seen) {
+      if (this.seen.size <= SEEN_LIMIT) break;
+      this.seen.delete(key);
+    }
+    return out;
+  }
+}
+
+/** Append fresh lines to a timeline kept oldest-first and trim it to the limit, in place. */
+export function appendTimeline(timeline: TimelineEntry[], fresh: readonly TimelineEntry[], limit = TIMELINE_LIMIT): void {
+  if (fresh.length === 0) return;
+  const lastT = timeline.length ? timeline[timeline.length - 1]!.t : -Infinity;
+  timeline.push(...fresh);
+  // Out-of-order arrival (rare: watchers of different nodes) keeps the list sorted.
+  if (fresh[0]!.t < lastT) timeline.sort((a, b) => a.t - b.t);
+  if (timeline.length > limit) timeline.splice(0, timeline.length - limit);
+}

@@ -1,0 +1,54 @@
+/**
+ * The editor's files: read and write files under /etc/keepalived/ in a node. Paths arrive already
+ * validated and normalised (lab-rules.ts); they are still quoted for the shell, as every argument is.
+ */
+import type { LabInstance } from '../engine/lab-instance.ts';
+import type { NodeName } from '../lab/definition.ts';
+import { MAX_FILE_BYTES } from './client-messages.ts';
+import { RequestError } from './request-error.ts';
+
+/** A new file gets the mode a text editor gives it. */
+const NEW_FILE_MODE = 0o644;
+
+interface FileStat {
+  exists: boolean;
+  size: number;
+  mode: number;
+  kind: string;
+}
+
+async function statFile(lab: LabInstance, node: NodeName, filePath: string): Promise<FileStat> {
+  const r = await lab.exec(node, `stat -L -c '%s %a %F' -- ${shellQuote(filePath)} 2>/dev/null || echo missing`, { timeoutS: 10 });
+  const line = r.stdout.trim();
+  if (r.exitCode !== 0) throw new RequestError(`Could not look at ${filePath} on ${node} (is the node frozen?): ${r.stderr.trim() || `exit ${r.exitCode}`}.`);
+  if (line === 'missing') return { exists: false, size: 0, mode: NEW_FILE_MODE, kind: 'none' };
+  const m = /^(\d+) ([0-7]+) (.+)$/.exec(line);
+  if (!m) throw new RequestError(`Could not read the mode of ${filePath} on ${node}: stat said "${line.slice(0, 80)}".`);
+  return { exists: true, size: Number(m[1]), mode: parseInt(m[2]!, 8), kind: m[3]! };
+}
+
+/** The file's text; a file that does not exist yet reads as empty (saving creates it). */
+export async function readNodeFile(lab: LabInstance, node: NodeName, filePath: string): Promise<{ content: string; exists: boolean }> {
+  const st = await statFile(lab, node, filePath);
+  if (!st.exists) return { content: '', exists: false };
+  if (!/regular/.test(st.kind)) throw new RequestError(`${filePath} on ${node} is a ${st.kind}, not a file the editor can open.`);
+  if (st.size > MAX_FILE_BYTES) throw new RequestError(`${filePath} on ${node} is ${st.size} bytes, more than the editor's ${MAX_FILE_BYTES / 1024} KiB: use the terminal.`);
+  const r = await lab.exec(node, `cat -- ${shellQuote(filePath)}`, { timeoutS: 10 });
+  if (r.exitCode !== 0) throw new RequestError(`Could not read ${filePath} on ${node}: ${r.stderr.trim() || `exit ${r.exitCode}`}.`);
+  return { content: r.stdout, exists: true };
+}
+
+/** Save the editor's text, keeping the mode of an existing file (a notify script keeps its run bit). */
+export async function writeNodeFile(lab: LabInstance, node: NodeName, filePath: string, content: string): Promise<void> {
+  const st = await statFile(lab, node, filePath);
+  if (st.exists && !/regular/.test(st.kind)) throw new RequestError(`${filePath} on ${node} is a ${st.kind}: the editor only saves regular files.`);
+  try {
+    await lab.writeFile(node, filePath, content, st.mode & 0o7777);
+  } catch (err) {
+    throw new RequestError(`Could not save ${filePath} on ${node}: ${(err as Error).message}.`, { cause: err });
+  }
+}
+
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

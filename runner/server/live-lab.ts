@@ -1,0 +1,322 @@
+/**
+ * One lab in single-learner mode: at most one live copy (instance = lab id, canonical subnet),
+ * shared by every page attached to it. It owns the copy's lifecycle (start, reset, stop), the one
+ * observer whose events it relays to every page (no page polls a container), the terminals, the
+ * step verdicts (progress survives a reload) and the editor's file access.
+ */
+import type Docker from 'dockerode';
+import { LabInstance } from '../engine/lab-instance.ts';
+import { judgeStep, performAction } from '../grade/step-runner.ts';
+import type { LabDefinition, NodeName } from '../lab/definition.ts';
+import { LabObserver } from '../observe/lab-observer.ts';
+import type { LabEvent } from '../shared/events.ts';
+import { KalabError } from '../shared/errors.ts';
+import type { LabStatus, NodeInfo, ServerMessage, StepVerdict } from '../shared/protocol.ts';
+import { readNodeFile, writeNodeFile } from './lab-files.ts';
+import { requireEditable, requireNode, requireRunnerAction, requireStep, welcomeFor } from './lab-rules.ts';
+import type { Peer } from './peer.ts';
+import { RequestError } from './request-error.ts';
+import { TerminalSession } from './terminal-session.ts';
+
+export interface Engine {
+  docker: Docker;
+  image: string;
+}
+/** The Docker engine and node image, ready (the start command runs the preflight first). */
+export type EngineProvider = () => Promise<Engine>;
+
+interface Running {
+  instance: LabInstance;
+  observer: LabObserver;
+  unsubscribe: () => void;
+  terminals: Map<NodeName, TerminalSession>;
+  /** Aborts step checks and actions when the copy goes away. */
+  abort: AbortController;
+}
+
+export class LiveLab {
+  private status: LabStatus = 'stopped';
+  private statusMessage?: string;
+  private running?: Running;
+  private readonly peers = new Set<Peer>();
+  private readonly verdicts = new Map<string, StepVerdict>();
+  private readonly checksInFlight = new Map<string, Promise<void>>();
+  /** Start, reset and stop run one at a time, in the order asked. */
+  private lifecycle: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly definition: LabDefinition,
+    private readonly engine: EngineProvider,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get id(): string {
+    return this.definition.id;
+  }
+
+  get isLive(): boolean {
+    return this.running !== undefined;
+  }
+
+  // ---- pages ----
+
+  /** A page said hello: tell it everything it needs to draw the lab as it is now. */
+  attach(peer: Peer): void {
+    this.peers.add(peer);
+    peer.send(welcomeFor(this.definition));
+    peer.send(this.stateMessage());
+    if (this.running) {
+      peer.send(this.vipMessage(this.running));
+      peer.send({ type: 'timeline', events: this.running.observer.timeline().filter(isTimelineEvent(new Map())) });
+    }
+    peer.send({ type: 'progress', verdicts: [...this.verdicts.values()] });
+  }
+
+  detach(peer: Peer): void {
+    this.peers.delete(peer);
+    for (const t of this.running?.terminals.values() ?? []) t.detach(peer);
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  // ---- lifecycle ----
+
+  start(): Promise<void> {
+    return this.queue(async () => {
+      if (this.running) {
+        this.broadcast(this.stateMessage());
+        return;
+      }
+      await this.bringUp();
+    });
+  }
+
+  /** A fresh copy: teardown, start again, verdicts cleared. */
+  reset(): Promise<void> {
+    return this.queue(async () => {
+      await this.tearDown();
+      this.verdicts.clear();
+      this.broadcast({ type: 'progress', verdicts: [] });
+      await this.bringUp();
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.queue(() => this.tearDown());
+  }
+
+  private queue(work: () => Promise<void>): Promise<void> {
+    const next = this.lifecycle.then(work);
+    this.lifecycle = next.catch(() => undefined);
+    return next;
+  }
+
+  private async bringUp(): Promise<void> {
+    const started = Date.now();
+    this.setStatus('starting', `starting ${this.definition.nodes.join(', ')} on ${this.definition.subnet}`);
+    let instance: LabInstance | undefined;
+    let observer: LabObserver | undefined;
+    try {
+      const { docker, image } = await this.engine();
+      instance = await LabInstance.start(docker, this.definition, {
+        image,
+        progress: (message) => this.setStatus('starting', message),
+      });
+      observer = new LabObserver(instance);
+      await observer.start();
+    } catch (err) {
+      await observer?.stop().catch(() => undefined);
+      await instance?.teardown().catch(() => undefined);
+      const message = err instanceof KalabError ? err.message : `The lab could not start: ${(err as Error).message}`;
+      this.log(`${this.id}: start failed: ${(err as Error).stack ?? err}`);
+      this.setStatus('failed', message);
+      throw new RequestError(message, { cause: err });
+    }
+    const live: Running = {
+      instance,
+      observer,
+      terminals: new Map(),
+      abort: new AbortController(),
+      unsubscribe: () => undefined,
+    };
+    const lastAdvert = new Map<NodeName, string>();
+    const keep = isTimelineEvent(lastAdvert);
+    live.unsubscribe = observer.onEvent((event) => {
+      // Every event refreshes the VIP panel (an advert carries the latest priority); the timeline
+      // gets the changes, not the once-a-second adverts that repeat the previous one.
+      this.broadcast(this.vipMessage(live));
+      if (keep(event)) this.broadcast({ type: 'timeline', events: [event] });
+    });
+    this.running = live;
+    this.log(`${this.id}: running on ${instance.addresses.subnet} after ${Date.now() - started} ms`);
+    this.setStatus('running');
+    this.broadcast(this.vipMessage(live));
+    this.broadcast({ type: 'timeline', events: observer.timeline().filter(isTimelineEvent(new Map())) });
+  }
+
+  private async tearDown(): Promise<void> {
+    const live = this.running;
+    if (!live) {
+      if (this.status !== 'stopped') this.setStatus('stopped');
+      return;
+    }
+    this.setStatus('stopping');
+    live.abort.abort();
+    live.unsubscribe();
+    for (const t of live.terminals.values()) t.close();
+    this.running = undefined;
+    await live.observer.stop().catch((err) => this.log(`${this.id}: observer stop: ${(err as Error).message}`));
+    try {
+      await live.instance.teardown();
+    } finally {
+      this.setStatus('stopped');
+    }
+  }
+
+  // ---- terminals ----
+
+  async openTerminal(peer: Peer, nodeName: string, size: { cols: number; rows: number }): Promise<void> {
+    const live = this.requireRunning();
+    const node = requireNode(this.definition, nodeName);
+    let terminal = live.terminals.get(node);
+    if (!terminal) {
+      terminal = new TerminalSession(node, (s) => live.instance.shell(node, s));
+      live.terminals.set(node, terminal);
+    }
+    try {
+      await terminal.open(peer, size);
+    } catch (err) {
+      if (err instanceof KalabError) throw err;
+      const frozen = live.observer.view(node).run === 'frozen';
+      throw new RequestError(frozen ? `${node} is frozen: unfreeze it before opening its terminal.` : `Could not open a shell on ${node}: ${(err as Error).message}.`, { cause: err });
+    }
+  }
+
+  terminal(nodeName: string): TerminalSession {
+    const live = this.requireRunning();
+    const node = requireNode(this.definition, nodeName);
+    const terminal = live.terminals.get(node);
+    if (!terminal) throw new RequestError(`${node}'s terminal is not open: send term.open first.`);
+    return terminal;
+  }
+
+  /** Flow-control figures of a terminal, if it is open (diagnostics and tests). */
+  terminalStats(node: NodeName): ReturnType<TerminalSession['stats']> | undefined {
+    return this.running?.terminals.get(node)?.stats();
+  }
+
+  /** Acks can arrive after a terminal or the lab went away (they cross in flight): those are ignored. */
+  ackTerminal(peer: Peer, nodeName: string, units: number): void {
+    const node = requireNode(this.definition, nodeName);
+    this.running?.terminals.get(node)?.ack(peer, units);
+  }
+
+  // ---- steps ----
+
+  /** Judge a step against the live lab; the learner did the action, so its time is the observer's last activity. */
+  checkStep(stepId: string): Promise<void> {
+    const step = requireStep(this.definition, stepId);
+    const live = this.requireRunning();
+    const inFlight = this.checksInFlight.get(step.id);
+    if (inFlight) return inFlight; // a second click (or a second tab) waits for the same verdict
+    const run = (async () => {
+      this.broadcast({ type: 'step.running', step: step.id });
+      const started = Date.now();
+      let result: Awaited<ReturnType<typeof judgeStep>>;
+      try {
+        result = await judgeStep({ lab: live.instance, observer: live.observer }, step, live.observer.lastActivityAt(), live.abort.signal);
+      } catch (err) {
+        if (live.abort.signal.aborted) return;
+        this.log(`${this.id}: check ${step.id} failed to run: ${(err as Error).stack ?? err}`);
+        // Every page showed "checking": every page hears that it could not be judged (not recorded as progress).
+        const message = `The check could not run: ${(err as Error).message}`;
+        this.broadcast({ type: 'step.result', verdict: { step: step.id, passed: false, message, checkedAt: Date.now(), ms: Date.now() - started } });
+        return;
+      }
+      if (live.abort.signal.aborted) return; // the lab went away under the check: no verdict
+      const verdict: StepVerdict = { step: step.id, passed: result.passed, message: result.message, checkedAt: Date.now(), ms: Date.now() - started };
+      this.verdicts.set(step.id, verdict);
+      this.broadcast({ type: 'step.result', verdict });
+    })().finally(() => this.checksInFlight.delete(step.id));
+    this.checksInFlight.set(step.id, run);
+    return run;
+  }
+
+  /** Do a step's freeze/unfreeze for the learner; the observer's events show the result. */
+  async stepAction(stepId: string): Promise<void> {
+    const step = requireRunnerAction(this.definition, stepId);
+    const live = this.requireRunning();
+    await performAction({ lab: live.instance, observer: live.observer }, step.do, live.abort.signal);
+  }
+
+  // ---- editor ----
+
+  async readFile(peer: Peer, nodeName: string, filePath: string): Promise<void> {
+    const { node, path } = requireEditable(this.definition, nodeName, filePath);
+    const { content, exists } = await readNodeFile(this.requireRunning().instance, node, path);
+    peer.send({ type: 'file.content', node, path, content, exists });
+  }
+
+  async writeFile(peer: Peer, nodeName: string, filePath: string, content: string): Promise<void> {
+    const { node, path } = requireEditable(this.definition, nodeName, filePath);
+    await writeNodeFile(this.requireRunning().instance, node, path, content);
+    peer.send({ type: 'file.saved', node, path });
+  }
+
+  // ---- messages ----
+
+  private requireRunning(): Running {
+    if (!this.running) {
+      const what = this.status === 'starting' ? 'is still starting: wait for it to run' : `is ${this.status}: start it first`;
+      throw new RequestError(`Lab ${this.id} ${what}.`);
+    }
+    return this.running;
+  }
+
+  private setStatus(status: LabStatus, message?: string): void {
+    this.status = status;
+    this.statusMessage = message;
+    this.broadcast(this.stateMessage());
+  }
+
+  private stateMessage(): ServerMessage {
+    const live = this.running;
+    return {
+      type: 'lab.state',
+      status: this.status,
+      vip: live?.instance.addresses.vip,
+      subnet: live?.instance.addresses.subnet,
+      nodes: live ? this.nodeInfo(live) : [],
+      ...(this.statusMessage ? { message: this.statusMessage } : {}),
+    };
+  }
+
+  private vipMessage(live: Running): ServerMessage {
+    return { type: 'vip', snapshot: live.observer.vip(), nodes: this.nodeInfo(live) };
+  }
+
+  private nodeInfo(live: Running): NodeInfo[] {
+    return live.observer.allViews().map((v) => ({ ...v, address: live.instance.addresses.node[v.node] }));
+  }
+
+  private broadcast(message: ServerMessage): void {
+    for (const peer of this.peers) peer.send(message);
+  }
+}
+
+/**
+ * Which events belong in the page's timeline: all but adverts, and an advert only when it differs
+ * from that node's previous one (its priority or destination changed: a health check's weight, a
+ * unicast peer). The latest advert of each node is always in the `vip` message's nodes.
+ */
+export function isTimelineEvent(lastAdvert: Map<NodeName, string>): (event: LabEvent) => boolean {
+  return (event) => {
+    if (event.type !== 'advert') return true;
+    const key = `${event.priority} ${event.dst} ${event.vrid}`;
+    const changed = lastAdvert.get(event.node) !== key;
+    lastAdvert.set(event.node, key);
+    return changed;
+  };
+}

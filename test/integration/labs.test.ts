@@ -1,0 +1,52 @@
+/**
+ * Every lab, through the real `kalab check` command on the real engine: its reference solution
+ * passes every step, and each broken solution fails at the step its lab.yaml names, with a
+ * diagnosis that names the mistake. Labs run concurrently (their subnets differ); the solutions
+ * of one lab run one after another.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadAllLabs } from '../../runner/lab/registry.ts';
+import { kalab } from '../helpers/cli.ts';
+import { leftovers } from '../helpers/docker.ts';
+
+interface JsonReport {
+  lab: string;
+  passed: boolean;
+  steps: { id: string; title: string; passed: boolean; ms: number; message: string }[];
+}
+
+async function checkJson(lab: string, solution: string): Promise<{ code: number | null; report: JsonReport; stderr: string }> {
+  const run = await kalab('check', lab, '--solution', solution, '--reporter', 'json');
+  let report: JsonReport;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`kalab check ${lab} printed no JSON (exit ${run.code}).\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+  }
+  return { code: run.code, report, stderr: run.stderr };
+}
+
+describe.concurrent('every lab, checked by kalab check', () => {
+  for (const { definition: lab, dir } of loadAllLabs()) {
+    it(`${lab.id}: the reference solution passes every step; each broken solution fails where it should`, async () => {
+      const reference = await checkJson(lab.id, path.join(dir, lab.solution));
+      expect(reference.report.steps.map((s) => s.id)).toEqual(lab.steps.map((s) => s.id));
+      expect(reference.report.steps.filter((s) => !s.passed), reference.stderr).toEqual([]);
+      expect(reference.code).toBe(0);
+      expect(reference.report.passed).toBe(true);
+
+      for (const broken of lab.broken) {
+        const run = await checkJson(lab.id, path.join(dir, broken.dir));
+        const failedAt = run.report.steps.find((s) => !s.passed);
+        expect(run.code, `${broken.dir}: ${broken.mistake}`).toBe(1);
+        expect(failedAt?.id, `${broken.dir} failed at ${failedAt?.id}: ${failedAt?.message}`).toBe(broken.failsAt);
+        expect(failedAt!.message).toMatch(new RegExp(broken.diagnosis, 'i'));
+        const after = run.report.steps.slice(run.report.steps.indexOf(failedAt!) + 1);
+        expect(after.every((s) => !s.passed && s.message === 'not run')).toBe(true);
+      }
+
+      expect(await leftovers(lab.id)).toEqual({ containers: [], networks: [] });
+    }, 15 * 60_000);
+  }
+});
