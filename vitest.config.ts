@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000, sequence: { groupOrder: 0 } } },
       {
         test: {
           name: 'integration',
@@ -16,9 +16,11 @@ export default defineConfig({
           // file, labs with distinct subnets run concurrently (describe.concurrent).
           fileParallelism: false,
           maxConcurrency: 5,
+          // Projects in different groups run one after another: the e2e tests start basic-vip too.
+          sequence: { groupOrder: 1 },
         },
       },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, fileParallelism: false } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 240_000, hookTimeout: 300_000, fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],
   },
 });

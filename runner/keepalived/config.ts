@@ -407,18 +407,20 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** The known keyword a typo most likely meant: 1 edit for short words, up to 3 for long ones. */
 function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const allowed = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3;
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let bestDistance = allowed + 1;
   for (const c of candidates) {
+    if (Math.abs(c.length - word.length) > allowed) continue; // cannot be close enough
     const distance = editDistance(word.toLowerCase(), c.toLowerCase());
     if (distance < bestDistance) {
       best = c;
       bestDistance = distance;
     }
   }
-  const allowed = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3;
-  return bestDistance <= allowed ? best : undefined;
+  return best;
 }
 
 const BLOCK_LABEL: Record<BlockKind, string> = {
@@ -663,8 +665,7 @@ class Parser {
         g.vrrpStrict = true;
         break;
       case 'smtp_server': {
-        const v = this.value(stmt, 'an address');
-        if (v !== undefined) g.smtpServer = v;
+        g.smtpServer = stmt.words[1]!.text; // present: NEEDS_VALUE checked it
         const port = stmt.words[2]?.text;
         if (port !== undefined) {
           const p = parseInteger(port, 1, 65535);

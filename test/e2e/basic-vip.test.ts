@@ -20,11 +20,18 @@ import { PROJECT_ROOT } from '../../runner/shared/paths.ts';
 import { silentProgress } from '../../runner/shared/progress.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/**
+ * For developing the widget while another run uses the basic-vip lab (single-learner mode has one
+ * copy per lab id): serve another built site whose basic-vip page names a renamed copy of the lab
+ * (other id and subnet) from another labs directory. Unset, the test builds and serves docs/.
+ */
+const SITE_DIR = process.env.KALAB_E2E_SITE_DIR;
+const LABS_DIR = process.env.KALAB_E2E_LABS_DIR;
 const RESULTS = path.join(PROJECT_ROOT, 'test-results');
 const SCREENSHOT = path.join(RESULTS, 'lab-page.png');
 
 /** lb1's and lb2's keepalived.conf as the tutorial has the learner type them (two spaces: no tabs at a shell prompt). */
-function keepalivedConf(node: 'lb1' | 'lb2', extraComment = ''): string[] {
+function keepalivedConf(node: 'lb1' | 'lb2', vip: string, extraComment = ''): string[] {
   const master = node === 'lb1';
   return [
     `! ${node}${extraComment}`,
@@ -39,7 +46,7 @@ function keepalivedConf(node: 'lb1' | 'lb2', extraComment = ''): string[] {
     '        auth_pass kalab123',
     '    }',
     '    virtual_ipaddress {',
-    '        10.88.1.100/24 dev eth0',
+    `        ${vip}/24 dev eth0`,
     '    }',
     '}',
   ];
@@ -161,12 +168,21 @@ describe('basic-vip in the browser', () => {
   const pageErrors: string[] = [];
   const labUrl = () => `${server.url}labs/basic-vip`;
   let homeScripts: string[] = [];
+  /** The lab's virtual IP, as the page shows it. */
+  let vip = '';
 
   beforeAll(async () => {
     const docker = await ensureEngine({ progress: silentProgress, install: false });
     const { tag } = await ensureImages(docker, { progress: silentProgress });
-    await ensureSiteBuilt(DEFAULT_SITE_DIR, silentProgress);
-    server = await startWorkbenchServer({ port: 0, host: '127.0.0.1', siteDir: DEFAULT_SITE_DIR, engine: async () => ({ docker, image: tag }), log: () => {} });
+    if (!SITE_DIR) await ensureSiteBuilt(DEFAULT_SITE_DIR, silentProgress);
+    server = await startWorkbenchServer({
+      port: 0,
+      host: '127.0.0.1',
+      siteDir: SITE_DIR ?? DEFAULT_SITE_DIR,
+      ...(LABS_DIR ? { labsDir: LABS_DIR } : {}),
+      engine: async () => ({ docker, image: tag }),
+      log: () => {},
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -209,6 +225,8 @@ describe('basic-vip in the browser', () => {
     await page.locator('.kalab-lab[data-status="running"]').waitFor({ timeout: 180_000 });
     figures.startToRunningMs = Date.now() - started;
     await page.locator('[data-tab="term:lb1"]').waitFor();
+    vip = await textOf(page, '.kalab-vip h4 code');
+    expect(vip).toMatch(/^\d+\.\d+\.\d+\.100$/);
     await showTab(page, 'term:lb1');
     await waitForTerminal(page, 'lb1', /lb1.*[#$] ?$/m);
   });
@@ -224,7 +242,7 @@ describe('basic-vip in the browser', () => {
       await showTab(page, `term:${node}`);
       await waitForTerminal(page, node, new RegExp(`${node}.*[#$] ?$`, 'm'));
       await typeLine(page, "cat > /etc/keepalived/keepalived.conf <<'EOF'");
-      for (const line of keepalivedConf(node)) await typeLine(page, line);
+      for (const line of keepalivedConf(node, vip)) await typeLine(page, line);
       await typeLine(page, 'EOF');
       await typeLine(page, 'systemctl start keepalived');
       if (node === 'lb1') {
@@ -269,7 +287,7 @@ describe('basic-vip in the browser', () => {
     await expect.poll(() => content.innerText(), { timeout: 15_000, message: "lb2's keepalived.conf loads into the editor" }).toMatch(/state BACKUP/);
     await content.click();
     await page.keyboard.press('Control+A');
-    await page.keyboard.insertText(keepalivedConf('lb2', marker).join('\n') + '\n');
+    await page.keyboard.insertText(keepalivedConf('lb2', vip, marker).join('\n') + '\n');
     await page.locator('[data-editor="lb2"] [data-action="save"]').click();
     await waitForText(page, '[data-editor="lb2"] .kalab-editor-msg', /^Saved \/etc\/keepalived\/keepalived\.conf on lb2/, 10_000);
 
@@ -278,20 +296,30 @@ describe('basic-vip in the browser', () => {
     await waitForTerminal(page, 'lb2', new RegExp(`! lb2${marker}\\s*\\n\\s*vrrp_instance VI_1 \\{`));
   });
 
-  it('the tutorial\'s "run on" buttons send a command to that node\'s terminal', async () => {
-    const button = page.locator('.vp-doc [data-node="lb1"] .kalab-run-button').first();
-    if ((await button.count()) === 0) return; // the page has no command blocks for lb1
-    const node = 'lb1';
-    const command = ((await page.locator('.vp-doc [data-node="lb1"] pre code').first().textContent()) ?? '').trim().split('\n')[0]!;
-    await button.click();
+  it('a "run on lb1" button in the tutorial runs its block in lb1\'s terminal, docked at the bottom while reading', async () => {
+    // Dock the terminals, as a learner reading further down the page would.
+    await page.locator('[data-action="dock"]').click();
+    await page.locator('.kalab-panes.is-docked').waitFor();
+    await showTab(page, 'term:lb2');
+    // The tutorial's block that writes lb1's config and tests it (a multi-line heredoc: sent as one paste).
+    const block = page.locator('.vp-doc [data-node="lb1"]', { hasText: 'config OK' }).first();
+    await block.scrollIntoViewIfNeeded();
+    await block.locator('.kalab-run-button').click();
     await expect.poll(() => page.locator('[data-tab="term:lb1"]').getAttribute('aria-selected'), { timeout: 5000 }).toBe('true');
-    await waitForTerminal(page, node, new RegExp(command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').slice(0, 40)));
+    await waitForTerminal(page, 'lb1', /^config OK$/m);
+    // The docked terminal is on screen while the block that was run is too.
+    const viewport = page.viewportSize()!;
+    const term = (await page.locator('[data-terminal="lb1"]').boundingBox())!;
+    expect(term.y + term.height).toBeLessThanOrEqual(viewport.height + 1);
+    expect(term.y).toBeGreaterThan(viewport.height / 3);
+    await page.locator('[data-action="dock"]').click();
+    await expect.poll(() => page.locator('.kalab-panes.is-docked').count()).toBe(0);
   });
 
   it('saves a screenshot of the lab page', async () => {
     mkdirSync(RESULTS, { recursive: true });
     await showTab(page, 'term:lb2');
-    await page.locator('.kalab-lab').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     figures.screenshot = path.relative(PROJECT_ROOT, SCREENSHOT);
     // Everything the lab page loaded since the reload: terminals, and the editor once its tab was opened.

@@ -1,7 +1,7 @@
 /** `kalab check <lab> --solution <dir>` and `kalab check --all`. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkLab } from '../../check/run-check.ts';
 import { readSolution, type Solution } from '../../engine/solution.ts';
 import type { LabRunResult } from '../../grade/step-runner.ts';
@@ -17,6 +17,22 @@ interface CheckFlags {
   all?: boolean;
   reporter: ReporterName;
   output?: string;
+  jobs?: number;
+}
+
+/** Labs checked at once by --all: VRRP timing is wall-clock waiting, so a few share two cores well. */
+const DEFAULT_JOBS = 3;
+
+/** Run `work` over `items` with at most `limit` at a time. */
+async function runPool<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
 }
 
 export function registerCheck(program: Command): void {
@@ -28,6 +44,11 @@ export function registerCheck(program: Command): void {
     .option('-a, --all', "check every lab against its own reference solution")
     .addOption(new Option('-r, --reporter <name>', 'output format').choices(REPORTERS).default('pretty'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout (progress still goes to stderr)')
+    .option('-j, --jobs <n>', `with --all: labs checked at once (default ${DEFAULT_JOBS}; their subnets differ)`, (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--jobs takes a whole number of at least 1.');
+      return n;
+    })
     .addHelpText(
       'after',
       `
@@ -50,11 +71,16 @@ async function runCheckCommand(labId: string | undefined, flags: CheckFlags): Pr
   const { docker, image } = await engineWithImages(progress);
   const signals = abortOnSignals((sig) => progress(`${sig}: stopping after the current check and tearing the lab down...`));
   const pretty = flags.reporter === 'pretty' && !flags.output;
-  const results: LabRunResult[] = [];
+  // Labs have distinct subnets, so --all runs several at once; one lab streams its steps as they
+  // finish, several print each lab's block when it ends so their lines do not interleave.
+  const jobs = Math.max(1, Math.min(targets.length, flags.jobs ?? DEFAULT_JOBS));
+  const streaming = pretty && jobs === 1;
+  const results: LabRunResult[] = new Array(targets.length);
   try {
-    for (const { lab, solution } of targets) {
-      if (signals.signal.aborted) break;
-      if (pretty) process.stdout.write(`${lab.definition.id}: ${lab.definition.title}\n`);
+    await runPool(targets, jobs, async ({ lab, solution }, index) => {
+      if (signals.signal.aborted) return;
+      const heading = `${lab.definition.id}: ${lab.definition.title}`;
+      if (streaming) process.stdout.write(`${heading}\n`);
       const result = await checkLab({
         docker,
         image,
@@ -63,19 +89,21 @@ async function runCheckCommand(labId: string | undefined, flags: CheckFlags): Pr
         progress,
         signal: signals.signal,
         onStepStart: (step) => progress(`${lab.definition.id}: ${step.id}: ${step.title}...`),
-        onStepEnd: (step) => pretty && process.stdout.write(`${prettyStep(step)}\n`),
+        onStepEnd: (step) => streaming && process.stdout.write(`${prettyStep(step)}\n`),
       });
-      results.push(result);
-      if (pretty) process.stdout.write(`${prettySummary(result)}\n\n`);
-    }
+      results[index] = result;
+      if (streaming) process.stdout.write(`${prettySummary(result)}\n\n`);
+      else if (pretty) process.stdout.write(`${heading}\n${result.steps.map(prettyStep).join('\n')}\n${prettySummary(result)}\n\n`);
+    });
   } finally {
     signals.dispose();
   }
   const interrupted = signals.received();
   if (interrupted) throw new InterruptedError(interrupted);
+  const finished = results.filter(Boolean);
 
   if (!pretty) {
-    const text = flags.reporter === 'junit' ? renderJunit(results) : flags.reporter === 'json' ? renderJson(results, Boolean(flags.all)) : results.map((r) => [...r.steps.map(prettyStep), prettySummary(r)].join('\n')).join('\n\n') + '\n';
+    const text = flags.reporter === 'junit' ? renderJunit(finished) : flags.reporter === 'json' ? renderJson(finished, Boolean(flags.all)) : finished.map((r) => [...r.steps.map(prettyStep), prettySummary(r)].join('\n')).join('\n\n') + '\n';
     if (flags.output) {
       writeFileSync(flags.output, text);
       progress(`report written to ${flags.output}`);
@@ -83,7 +111,7 @@ async function runCheckCommand(labId: string | undefined, flags: CheckFlags): Pr
       process.stdout.write(text);
     }
   }
-  return results.every((r) => r.passed) ? 0 : 1;
+  return finished.every((r) => r.passed) ? 0 : 1;
 }
 
 function planTargets(labId: string | undefined, flags: CheckFlags): { lab: LoadedLab; solution: Solution }[] {
