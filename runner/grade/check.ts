@@ -9,6 +9,12 @@ import type { LbFacts } from './facts.ts';
 export interface StepTiming {
   /** When the step's action ended (or, for a learner's own action, the lab's last activity). */
   actionAt: number;
+  /**
+   * When the step's action began, when the runner did it (`kalab check`); unknown when the learner
+   * did it. Checks of things the action causes along the way (a mail sent as lb1 became MASTER,
+   * before lb2 was started) look from here.
+   */
+  startedAt?: number;
   /** How long VRRP may still change who holds the VIP: the longest Master_Down_Interval (+ health checks) + margin. */
   settleMs: number;
   /** actionAt + settleMs: a verdict about the VIP is due from here on. */

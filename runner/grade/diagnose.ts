@@ -8,6 +8,7 @@ import type { NodeName } from '../lab/definition.ts';
 import type { KeepalivedConfig, VrrpInstance } from '../keepalived/config.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
 import type { VipSnapshot } from '../shared/events.ts';
+import { effectivePriority } from '../keepalived/timing.ts';
 import { configTestError, type LbFacts } from './facts.ts';
 
 /** The vrrp_instance that manages the lab's VIP (else the first one), for comparing nodes. */
@@ -51,6 +52,65 @@ export function splitBrainCause(facts: LbFacts[], vip: string, nodeAddress: (nod
   }
   if (causes.length === 0) return 'Check virtual_router_id, auth_pass and unicast peers on both nodes: they must agree for the nodes to hear each other.';
   return `Likely cause: ${causes.join('; ')}.`;
+}
+
+/**
+ * Why `taker` took the VIP from `keeper`, which was meant to keep it (a "stays" expectation):
+ * nopreempt written but cleared by keepalived, no nopreempt, or a higher priority coming back
+ * once a health check passes again. Empty when the configs explain nothing.
+ */
+export function takeBackCause(facts: LbFacts[], vip: string, taker: NodeName, keeper: NodeName): string {
+  const inst = instanceFor(facts.find((f) => f.node === taker)?.config, vip);
+  const own = instanceFor(facts.find((f) => f.node === keeper)?.config, vip);
+  if (!inst) return '';
+  if (inst.nopreemptWritten && !inst.nopreempt) {
+    const why = inst.state === 'MASTER' ? 'nopreempt is ignored when the initial state is MASTER' : 'nopreempt is ignored with priority 255 (address owner)';
+    const fix = inst.state === 'MASTER' ? 'set state BACKUP on both nodes' : 'give it a priority below 255';
+    return `${taker} took the VIP back although nopreempt is set: ${why} (keepalived clears it and logs "nopreempt will not work"); ${fix}.`;
+  }
+  if (!own || inst.nopreempt || inst.priority <= own.priority) return '';
+  if (inst.trackScripts.length > 0) {
+    return `${taker}'s priority (${inst.priority}) is higher than ${keeper}'s (${own.priority}): once its health check passed again, ${taker} was back at ${inst.priority} and preempted ${keeper}, a second move. Give both the same priority: a BACKUP never preempts a MASTER of equal priority.`;
+  }
+  return `${taker} has no nopreempt and a higher priority (${inst.priority} > ${own.priority}), so it preempts ${keeper} as soon as it can; add nopreempt (with state BACKUP) or give both the same priority.`;
+}
+
+/**
+ * Why `holder` kept the VIP although nginx is stopped there and `expected` should have taken it:
+ * the health check that should lower its priority is missing, not tracked, or too weak.
+ * `advertisedPriority` is what the holder's adverts say now, when known. Undefined when nginx
+ * runs on the holder or the configs explain nothing.
+ */
+export function healthCheckCause(facts: LbFacts[], vip: string, holder: NodeName, expected: NodeName, advertisedPriority?: number): string | undefined {
+  const h = facts.find((f) => f.node === holder);
+  if (!h?.config || h.nginxRunning !== false) return undefined;
+  const inst = instanceFor(h.config, vip);
+  if (!inst) return undefined;
+  const kept = `${holder} kept the VIP with nginx stopped`;
+  if (inst.trackScripts.length === 0) {
+    const defined = Object.keys(h.config.scripts);
+    if (defined.length === 0) {
+      return `${kept}: its keepalived.conf has no vrrp_script and no track_script, so nothing tells keepalived that nginx is down. Define a vrrp_script that checks nginx (e.g. killall -0 nginx, with weight -30) and list it in track_script inside vrrp_instance ${inst.name}.`;
+    }
+    // A track_script that names an unknown script, or a malformed line, is why nothing is tracked.
+    const badTrack = h.config.warnings.find((w) => /track_script/.test(w) && !/is not used by any track_script/.test(w));
+    return `${kept}: no track_script ties the vrrp_script ${listNodes(defined)} to vrrp_instance ${inst.name}, so keepalived never runs the check and ${holder}'s priority stays ${inst.priority}. Add track_script { ${defined[0]} } inside vrrp_instance ${inst.name}.${badTrack ? ` (${badTrack})` : ''}`;
+  }
+  const e = facts.find((f) => f.node === expected);
+  const want = instanceFor(e?.config, vip);
+  if (!want || !e?.config || want.nopreempt) return undefined;
+  const failed = effectivePriority(inst, h.config.scripts, new Set(inst.trackScripts.map((t) => t.name)));
+  const wantFailing = e.nginxRunning === false ? new Set(want.trackScripts.map((t) => t.name)) : new Set<string>();
+  const rival = effectivePriority(want, e.config.scripts, wantFailing);
+  if (failed === 0) return undefined; // a weight-0 check puts it in FAULT: the configs say it should have let go
+  if (failed >= rival) {
+    return `${kept}: its health check lowers its priority from ${inst.priority} to ${failed} only, not below ${expected}'s ${rival}, so ${expected} does not preempt it. Use a weight larger than the gap (at least ${inst.priority - rival + 1}), or give both the same priority.`;
+  }
+  if (advertisedPriority === inst.priority) {
+    const names = listNodes(inst.trackScripts.map((t) => t.name));
+    return `${kept}: it still advertises priority ${inst.priority}, so its health check ${names} has not failed. Make sure the check's command fails when nginx is stopped (run it by hand: echo $? after it) and read journalctl -u keepalived for VRRP_Script lines.`;
+  }
+  return undefined;
 }
 
 export interface VipDiagnosisInput {
@@ -99,6 +159,8 @@ export async function diagnoseVip({ lab, observer, expected, seen, facts }: VipD
   const have = instanceFor(factsOf(holder)?.config, vip);
   // The priority a node really advertises (after health-check weights) beats the configured one.
   const advertised = observer.view(holder).lastAdvert?.priority;
+  const healthCheck = healthCheckCause(facts, vip, holder, expected, advertised);
+  if (healthCheck) return `${base}: ${healthCheck}`;
   const holderPriority = advertised ?? have?.priority;
   if (want && holderPriority !== undefined) {
     if (holderPriority > want.priority) {

@@ -14,6 +14,8 @@ export interface LbFacts {
   node: NodeName;
   run: NodeRunState;
   keepalivedRunning: boolean;
+  /** Whether an nginx process exists (what the labs' health checks test), as last read. */
+  nginxRunning?: boolean;
   /** The config as last read; a frozen node answers no exec, so its last reading stands. */
   configText?: string;
   config?: KeepalivedConfig;
@@ -33,13 +35,19 @@ export async function collectLbFacts(lab: LabInstance, observer: LabObserver): P
         const previous = cache.get(node);
         return { ...previous, node, run, keepalivedRunning: false };
       }
-      // One exec per node: is keepalived running, and what does its config say.
-      const result = await lab.exec(node, `pidof keepalived >/dev/null && echo running; echo ${SEPARATOR}; cat ${KEEPALIVED_CONF} 2>/dev/null`, { timeoutS: 5 });
+      // One exec per node: are keepalived and nginx running, and what does the config say.
+      const result = await lab.exec(
+        node,
+        `pidof keepalived >/dev/null && echo keepalived; pidof nginx >/dev/null && echo nginx; echo ${SEPARATOR}; cat ${KEEPALIVED_CONF} 2>/dev/null`,
+        { timeoutS: 5 },
+      );
       const [status = '', configText = ''] = result.stdout.split(`${SEPARATOR}\n`);
+      const running = new Set(status.split('\n').map((l) => l.trim()));
       const facts: LbFacts = {
         node,
         run,
-        keepalivedRunning: status.includes('running'),
+        keepalivedRunning: running.has('keepalived'),
+        nginxRunning: running.has('nginx'),
         ...(configText.trim() ? { configText, config: parseKeepalivedConfig(configText) } : {}),
       };
       cache.set(node, facts);

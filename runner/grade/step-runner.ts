@@ -57,19 +57,22 @@ export function deadlineGraceMs(settleMs: number): number {
 const DEFAULT_MASTER_DOWN_MS = 3 * 1000 + 1000 * (256 - 100) / 256;
 
 /** The step's timing window, from the configs of the nodes whose keepalived is running. */
-export function timingFrom(actionAt: number, facts: LbFacts[]): StepTiming {
+export function timingFrom(actionAt: number, facts: LbFacts[], startedAt?: number): StepTiming {
   const running = facts.filter((f) => f.run === 'running' && f.keepalivedRunning && f.config).map((f) => f.config!);
   const settleMs = settleWindowMs(running);
   const masterDowns = running.flatMap((c) => c.instances.map((i) => masterDownIntervalMs(i)));
   const masterDownMs = masterDowns.length ? Math.max(...masterDowns) : DEFAULT_MASTER_DOWN_MS;
   const settleEndsAt = actionAt + settleMs;
-  return { actionAt, settleMs, settleEndsAt, deadline: settleEndsAt + deadlineGraceMs(settleMs), masterDownMs };
+  return { actionAt, ...(startedAt !== undefined ? { startedAt } : {}), settleMs, settleEndsAt, deadline: settleEndsAt + deadlineGraceMs(settleMs), masterDownMs };
 }
 
-/** Judge a step's expectations, in order, the first failure ending the step. */
-export async function judgeStep(session: LabSession, step: StepDefinition, actionAt: number, signal?: AbortSignal): Promise<Omit<StepResult, 'ms'>> {
+/**
+ * Judge a step's expectations, in order, the first failure ending the step. `startedAt`: when the
+ * action began, if the runner did it.
+ */
+export async function judgeStep(session: LabSession, step: StepDefinition, actionAt: number, signal?: AbortSignal, startedAt?: number): Promise<Omit<StepResult, 'ms'>> {
   const facts = await collectLbFacts(session.lab, session.observer);
-  const timing = timingFrom(actionAt, facts);
+  const timing = timingFrom(actionAt, facts, startedAt);
   const checks: CheckOutcome[] = [];
   for (const expectation of step.expect) {
     const check = checkFor(expectation);
@@ -102,7 +105,7 @@ export async function runSteps(session: LabSession, lab: LabDefinition, hooks: R
     const started = Date.now();
     await performAction(session, step.do, hooks.signal);
     const actionEnded = Date.now();
-    const verdict = await judgeStep(session, step, actionEnded, hooks.signal);
+    const verdict = await judgeStep(session, step, actionEnded, hooks.signal, started);
     const result: StepResult = { ...verdict, ms: Date.now() - started, actionMs: actionEnded - started };
     steps.push(result);
     hooks.onStepEnd?.(result, index);

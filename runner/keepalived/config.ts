@@ -97,6 +97,11 @@ export interface VrrpInstance {
   downTimerAdverts: number;
   /** In effect: keepalived clears nopreempt for `state MASTER` and for priority 255. */
   nopreempt: boolean;
+  /**
+   * As written: a `nopreempt` line (not undone by a later `preempt`), whether or not keepalived
+   * honours it. With `nopreempt` false it tells "nopreempt ignored" apart from "no nopreempt".
+   */
+  nopreemptWritten: boolean;
   /** In effect, seconds: cleared with `state MASTER`, nopreempt or strict mode. */
   preemptDelayS: number;
   authType?: 'PASS' | 'AH';
@@ -1175,6 +1180,7 @@ class Parser {
       advertIntS,
       downTimerAdverts,
       nopreempt,
+      nopreemptWritten: d.nopreempt,
       preemptDelayS,
       ...(d.authType ? { authType: d.authType } : {}),
       ...(d.authPass !== undefined ? { authPass: d.authPass } : {}),

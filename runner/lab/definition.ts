@@ -89,6 +89,16 @@ export const brokenSolutionSchema = z
   .strict();
 export type BrokenSolution = z.infer<typeof brokenSolutionSchema>;
 
+/** Another correct solution, written differently: it must pass every step, as the reference does. */
+export const variantSolutionSchema = z
+  .object({
+    dir: z.string().min(1),
+    /** How it differs from the reference solution, in a phrase. */
+    style: z.string().min(1),
+  })
+  .strict();
+export type VariantSolution = z.infer<typeof variantSolutionSchema>;
+
 export const labSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -100,6 +110,7 @@ export const labSchema = z
     seeds: z.array(z.string()).default([]),
     solution: z.string().default('solution'),
     broken: z.array(brokenSolutionSchema).default([]),
+    variants: z.array(variantSolutionSchema).default([]),
     steps: z.array(stepSchema).min(1),
   })
   .strict()

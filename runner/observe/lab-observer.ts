@@ -3,6 +3,7 @@
  *  - per node, one long-lived `ip -o monitor address`, seeded with a snapshot, for who holds the VIP;
  *  - per lb node, an outbound `tcpdump` of VRRP, for the adverts each node sends (priority, destination);
  *  - per lb node, `tail -F` of keepalived's log, for state changes and daemon start/stop;
+ *  - on a mail node, `tail -F` of its mailbox, for every mail it receives;
  *  - Docker's event stream, for frozen (paused) and stopped nodes.
  * Every change lands in one timeline with a timestamp; listeners (grader, CLI, browser) subscribe.
  */
@@ -16,6 +17,7 @@ import { roleOf, type NodeName } from '../lab/definition.ts';
 import { nodeAt } from '../lab/addresses.ts';
 import type { LabEvent, NodeRunState, VipSnapshot, VrrpState } from '../shared/events.ts';
 import { parseAddressLine, parseAdvertLine, parseKeepalivedLogLine } from './parse.ts';
+import { watchMailbox } from './mail-watcher.ts';
 
 /** Where the node image's systemctl shim writes keepalived's log (docker/node). */
 export const KEEPALIVED_LOG = '/var/log/kalab/keepalived.log';
@@ -58,6 +60,7 @@ export class LabObserver {
       this.lab.nodes.map(async (node) => {
         await this.watchAddresses(node);
         if (roleOf(node) === 'lb') await Promise.all([this.watchAdverts(node), this.watchKeepalivedLog(node)]);
+        if (roleOf(node) === 'mail') await this.watchMail(node);
       }),
     );
   }
@@ -114,7 +117,8 @@ export class LabObserver {
     if (this.stopped) return;
     this.events.push(event);
     if (this.events.length > TIMELINE_LIMIT) this.events.splice(0, this.events.length - TIMELINE_LIMIT);
-    if (event.type !== 'advert') this.noteActivity(event.t);
+    // Adverts are the steady heartbeat and mail is a consequence of a change: neither is a change VRRP reacts to.
+    if (event.type !== 'advert' && event.type !== 'mail') this.noteActivity(event.t);
     this.emitter.emit('event', event);
   }
 
@@ -174,6 +178,29 @@ export class LabObserver {
           this.record({ type: 'keepalived', t, node, running: parsed.running });
         }
       }),
+    );
+  }
+
+  private async watchMail(node: NodeName): Promise<void> {
+    this.watchers.push(
+      await watchMailbox(
+        (command, onLine) => this.lab.watchLines(node, command, onLine),
+        (m) => {
+          const sender = m.client ? this.nodeAtAddress(m.client) : undefined;
+          this.record({
+            type: 'mail',
+            t: Date.now(),
+            node,
+            ...(sender ? { sender } : {}),
+            ...(m.client ? { client: m.client } : {}),
+            ...(m.helo ? { helo: m.helo } : {}),
+            ...(m.envelopeFrom ? { envelopeFrom: m.envelopeFrom } : {}),
+            ...(m.to ? { to: m.to } : {}),
+            subject: m.subject,
+            body: m.body,
+          });
+        },
+      ),
     );
   }
 

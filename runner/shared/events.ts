@@ -16,7 +16,31 @@ export type LabEvent =
   | { type: 'advert'; t: number; node: NodeName; src: string; dst: string; vrid: number; priority: number; intervalS: number; version: number }
   /** keepalived said so in its log: an instance changed state, or the daemon started or stopped. */
   | { type: 'vrrp'; t: number; node: NodeName; instance: string; state: VrrpState }
-  | { type: 'keepalived'; t: number; node: NodeName; running: boolean };
+  | { type: 'keepalived'; t: number; node: NodeName; running: boolean }
+  /** A message the lab's mail node received (its mailbox, /var/mail/lab, grew by one message). */
+  | MailEvent;
+
+/**
+ * One received mail, as the mail node's Postfix stored it. `node` is the mail node that received it;
+ * `sender` the lab node whose address Postfix recorded as the SMTP client, when it is one.
+ */
+export interface MailEvent {
+  type: 'mail';
+  t: number;
+  node: NodeName;
+  sender?: NodeName;
+  /** The SMTP client address from the newest `Received:` header (e.g. 10.88.5.11). */
+  client?: string;
+  /** The name the client gave in HELO/EHLO (`Received: from lb1 ...`). */
+  helo?: string;
+  /** The envelope sender from the mbox `From ` line. */
+  envelopeFrom?: string;
+  /** X-Original-To: the recipient as sent. */
+  to?: string;
+  subject: string;
+  /** The body, cut to a few KiB (an alert is a line or two). */
+  body: string;
+}
 
 /** The VIP's holder set as seen at one moment. */
 export interface VipSnapshot {

@@ -1,6 +1,6 @@
 /**
  * Every lab, through the real `kalab check` command on the real engine: its reference solution
- * passes every step, and each broken solution fails at the step its lab.yaml names, with a
+ * and every variant pass every step, and each broken solution fails at the step its lab.yaml names, with a
  * diagnosis that names the mistake. Labs run concurrently (their subnets differ); the solutions
  * of one lab run one after another.
  */
@@ -29,12 +29,19 @@ async function checkJson(lab: string, solution: string): Promise<{ code: number 
 
 describe.concurrent('every lab, checked by kalab check', () => {
   for (const { definition: lab, dir } of loadAllLabs()) {
-    it(`${lab.id}: the reference solution passes every step; each broken solution fails where it should`, async () => {
+    it(`${lab.id}: the reference and variant solutions pass every step; each broken solution fails where it should`, async () => {
       const reference = await checkJson(lab.id, path.join(dir, lab.solution));
       expect(reference.report.steps.map((s) => s.id)).toEqual(lab.steps.map((s) => s.id));
       expect(reference.report.steps.filter((s) => !s.passed), reference.stderr).toEqual([]);
       expect(reference.code).toBe(0);
       expect(reference.report.passed).toBe(true);
+
+      // Solutions written differently (names, priorities, mechanisms) get the same verdicts.
+      for (const variant of lab.variants) {
+        const run = await checkJson(lab.id, path.join(dir, variant.dir));
+        expect(run.report.steps.filter((s) => !s.passed), `${variant.dir} (${variant.style})\n${run.stderr}`).toEqual([]);
+        expect(run.code).toBe(0);
+      }
 
       for (const broken of lab.broken) {
         const run = await checkJson(lab.id, path.join(dir, broken.dir));

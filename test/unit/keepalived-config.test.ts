@@ -858,12 +858,13 @@ describe('parseKeepalivedConfig: preemption', () => {
   });
 
   it('`preempt` after nopreempt turns preemption back on', () => {
-    expect(only(parseKeepalivedConfig(instance('  nopreempt\n  preempt'))).nopreempt).toBe(false);
+    const undone = only(parseKeepalivedConfig(instance('  nopreempt\n  preempt')));
+    expect(undone).toMatchObject({ nopreempt: false, nopreemptWritten: false });
   });
 
   it('clears nopreempt and preempt_delay with state MASTER, and preempt_delay with nopreempt', () => {
     const master = parseKeepalivedConfig(instance('  state MASTER\n  priority 100\n  nopreempt\n  preempt_delay 10'));
-    expect(only(master)).toMatchObject({ state: 'MASTER', nopreempt: false, preemptDelayS: 0 });
+    expect(only(master)).toMatchObject({ state: 'MASTER', nopreempt: false, nopreemptWritten: true, preemptDelayS: 0 });
     expect(master.warnings.join('\n')).toMatch(/nopreempt does not work with state MASTER/);
     const both = parseKeepalivedConfig(instance('  nopreempt\n  preempt_delay 10'));
     expect(only(both)).toMatchObject({ nopreempt: true, preemptDelayS: 0 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { labSchema } from '../../runner/lab/definition.ts';
 import { listLabIds, loadAllLabs, loadLab } from '../../runner/lab/registry.ts';
 import { addressesFor, nodeAt } from '../../runner/lab/addresses.ts';
+import { readSolution } from '../../runner/engine/solution.ts';
 import { LabDefinitionError } from '../../runner/shared/errors.ts';
 
 const minimal = {
@@ -30,6 +31,7 @@ describe('lab definitions', () => {
     const lab = labSchema.parse(minimal);
     expect(lab.solution).toBe('solution');
     expect(lab.broken).toEqual([]);
+    expect(lab.variants).toEqual([]);
     expect(lab.steps[0]!.commands).toEqual([]);
   });
 
@@ -83,6 +85,16 @@ describe('lab definitions', () => {
     expect(labs.length).toBeGreaterThan(0);
     const subnets = labs.map((l) => l.definition.subnet);
     expect(new Set(subnets).size).toBe(subnets.length);
+  });
+
+  it("every lab's reference, variant and broken solutions are readable solution directories for its nodes", () => {
+    for (const { definition: lab, dir } of loadAllLabs()) {
+      const dirs = [lab.solution, ...lab.variants.map((v) => v.dir), ...lab.broken.map((b) => b.dir)];
+      for (const rel of dirs) {
+        const solution = readSolution(path.join(dir, rel), lab.nodes);
+        expect(solution.nodes.length, `${lab.id}/${rel}`).toBeGreaterThan(0);
+      }
+    }
   });
 });
 

@@ -92,7 +92,11 @@ async function runCheckCommand(labId: string | undefined, flags: CheckFlags): Pr
         onStepEnd: (step) => streaming && process.stdout.write(`${prettyStep(step)}\n`),
       });
       results[index] = result;
-      if (streaming) process.stdout.write(`${prettySummary(result)}\n\n`);
+      if (streaming) {
+        // Steps after a failure never reach onStepEnd: list them as not run before the summary.
+        const notRun = result.steps.filter((s) => s.message === 'not run').map((s) => `${prettyStep(s)}\n`).join('');
+        process.stdout.write(`${notRun}${prettySummary(result)}\n\n`);
+      }
       else if (pretty) process.stdout.write(`${heading}\n${result.steps.map(prettyStep).join('\n')}\n${prettySummary(result)}\n\n`);
     });
   } finally {

@@ -5,7 +5,7 @@
  */
 import type { LabEvent } from '../../../../runner/shared/events.ts';
 
-export type TimelineKind = 'vip' | 'node' | 'vrrp' | 'keepalived' | 'priority';
+export type TimelineKind = 'vip' | 'node' | 'vrrp' | 'keepalived' | 'priority' | 'mail';
 
 export interface TimelineEntry {
   key: string;
@@ -35,6 +35,8 @@ export function describeEvent(event: LabEvent, previousPriority?: number): strin
       return `${event.node} ${event.instance} → ${event.state}`;
     case 'keepalived':
       return event.running ? `keepalived started on ${event.node}` : `keepalived stopped on ${event.node}`;
+    case 'mail':
+      return `mail from ${event.sender ?? event.client ?? 'an unknown sender'}: ${event.subject || '(no subject)'}`;
     case 'advert':
       if (previousPriority === undefined) return `${event.node} advertises priority ${event.priority}`;
       if (previousPriority === event.priority) return null;
