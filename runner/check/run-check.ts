@@ -3,11 +3,10 @@
  * aborts the steps, then the same finally block tears down).
  */
 import type Docker from 'dockerode';
-import { LabInstance } from '../engine/lab-instance.ts';
 import type { Solution } from '../engine/solution.ts';
 import { runSteps, type LabRunResult, type LabSession, type RunHooks } from '../grade/step-runner.ts';
 import type { LoadedLab } from '../lab/registry.ts';
-import { LabObserver } from '../observe/lab-observer.ts';
+import { startObservedLab } from '../observe/start-observed-lab.ts';
 import type { Progress } from '../shared/progress.ts';
 
 export interface CheckOptions extends RunHooks {
@@ -27,19 +26,14 @@ export async function checkLab(opts: CheckOptions): Promise<LabRunResult> {
   const { definition } = opts.lab;
   const startedAt = Date.now();
   opts.progress(`starting ${definition.id}: ${definition.nodes.join(', ')} on ${definition.subnet}`);
-  const lab = await LabInstance.start(opts.docker, definition, { image: opts.image, progress: opts.progress });
-  let observer: LabObserver | undefined;
-  let startMs = 0;
+  const { lab, observer } = await startObservedLab(opts.docker, definition, { image: opts.image, progress: opts.progress, solution: opts.solution });
+  const startMs = Date.now() - startedAt;
   try {
-    observer = new LabObserver(lab);
-    await observer.start();
-    await lab.applySolution(opts.solution);
-    startMs = Date.now() - startedAt;
     opts.onStarted?.({ lab, observer });
     return await runSteps({ lab, observer }, definition, opts);
   } finally {
     const teardownStarted = Date.now();
-    await observer?.stop().catch(() => undefined);
+    await observer.stop().catch(() => undefined);
     await lab.teardown();
     opts.onTimings?.({ startMs, teardownMs: Date.now() - teardownStarted });
   }

@@ -41,6 +41,8 @@ export function awaitCondition(
     window.signal?.addEventListener('abort', onAbort);
     timers.push(setTimeout(check, Math.max(0, window.notBefore - Date.now())));
     timers.push(setTimeout(() => (condition() && Date.now() >= window.notBefore ? finish(true) : finish(false)), Math.max(0, window.deadline - Date.now())));
+    // A signal aborted before the wait began fires no event: give up at once.
+    if (window.signal?.aborted) onAbort();
     check();
   });
 }
@@ -74,6 +76,7 @@ export function awaitHold(
     const unsubscribe = observer.onEvent(check);
     window.signal?.addEventListener('abort', onAbort);
     const timer = setTimeout(() => finish({ held: condition() }), Math.max(0, window.until - Date.now()));
+    if (window.signal?.aborted) onAbort();
     check();
   });
 }

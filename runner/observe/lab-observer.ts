@@ -53,16 +53,12 @@ export class LabObserver {
     }
   }
 
-  /** Start every watcher; resolves once each has its initial snapshot. */
-  async start(): Promise<void> {
-    await this.watchDocker();
-    await Promise.all(
-      this.lab.nodes.map(async (node) => {
-        await this.watchAddresses(node);
-        if (roleOf(node) === 'lb') await Promise.all([this.watchAdverts(node), this.watchKeepalivedLog(node)]);
-        if (roleOf(node) === 'mail') await this.watchMail(node);
-      }),
-    );
+  /** Start one node's watchers; resolves once they have their snapshots. */
+  async watchNode(node: NodeName): Promise<void> {
+    const watchers: Promise<void>[] = [this.watchAddresses(node)];
+    if (roleOf(node) === 'lb') watchers.push(this.watchAdverts(node), this.watchKeepalivedLog(node));
+    if (roleOf(node) === 'mail') watchers.push(this.watchMail(node));
+    await Promise.all(watchers);
   }
 
   async stop(): Promise<void> {
@@ -204,7 +200,8 @@ export class LabObserver {
     );
   }
 
-  private async watchDocker(): Promise<void> {
+  /** Follow Docker's events for this lab copy: frozen, unfrozen and stopped nodes. */
+  async watchEngine(): Promise<void> {
     const stream = (await this.lab.docker.getEvents({
       filters: { type: ['container'], label: [`${LABEL_INSTANCE}=${this.lab.instance}`], event: ['pause', 'unpause', 'die', 'start'] },
     })) as Readable;

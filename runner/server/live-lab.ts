@@ -5,10 +5,11 @@
  * step verdicts (progress survives a reload) and the editor's file access.
  */
 import type Docker from 'dockerode';
-import { LabInstance } from '../engine/lab-instance.ts';
+import type { LabInstance } from '../engine/lab-instance.ts';
 import { judgeStep, performAction } from '../grade/step-runner.ts';
 import type { LabDefinition, NodeName } from '../lab/definition.ts';
-import { LabObserver } from '../observe/lab-observer.ts';
+import type { LabObserver } from '../observe/lab-observer.ts';
+import { startObservedLab } from '../observe/start-observed-lab.ts';
 import type { LabEvent } from '../shared/events.ts';
 import { KalabError } from '../shared/errors.ts';
 import type { LabStatus, NodeInfo, ServerMessage, StepVerdict } from '../shared/protocol.ts';
@@ -120,15 +121,11 @@ export class LiveLab {
     let observer: LabObserver | undefined;
     try {
       const { docker, image } = await this.engine();
-      instance = await LabInstance.start(docker, this.definition, {
+      ({ lab: instance, observer } = await startObservedLab(docker, this.definition, {
         image,
         progress: (message) => this.setStatus('starting', message),
-      });
-      observer = new LabObserver(instance);
-      await observer.start();
+      }));
     } catch (err) {
-      await observer?.stop().catch(() => undefined);
-      await instance?.teardown().catch(() => undefined);
       const message = err instanceof KalabError ? err.message : `The lab could not start: ${(err as Error).message}`;
       this.log(`${this.id}: start failed: ${(err as Error).stack ?? err}`);
       this.setStatus('failed', message);

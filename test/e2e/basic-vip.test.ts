@@ -29,6 +29,8 @@ const SITE_DIR = process.env.KALAB_E2E_SITE_DIR;
 const LABS_DIR = process.env.KALAB_E2E_LABS_DIR;
 const RESULTS = path.join(PROJECT_ROOT, 'test-results');
 const SCREENSHOT = path.join(RESULTS, 'lab-page.png');
+/** The lab widget alone, at full size: what a reviewer looks at. */
+const WIDGET_SCREENSHOT = path.join(RESULTS, 'lab-widget.png');
 
 /** lb1's and lb2's keepalived.conf as the tutorial has the learner type them (two spaces: no tabs at a shell prompt). */
 function keepalivedConf(node: 'lb1' | 'lb2', vip: string, extraComment = ''): string[] {
@@ -321,7 +323,11 @@ describe('basic-vip in the browser', () => {
     await showTab(page, 'term:lb2');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // Clipped from the full page, scrolled to the top, so the fixed navigation bar does not cover it.
+    const widget = (await page.locator('.kalab-lab').boundingBox())!;
+    await page.screenshot({ path: WIDGET_SCREENSHOT, fullPage: true, clip: widget });
     figures.screenshot = path.relative(PROJECT_ROOT, SCREENSHOT);
+    figures.widgetScreenshot = path.relative(PROJECT_ROOT, WIDGET_SCREENSHOT);
     // Everything the lab page loaded since the reload: terminals, and the editor once its tab was opened.
     const lab = await loadedScripts(page);
     figures.labJs = { bytes: lab.bytes, files: lab.files.length, labOnly: lab.files.filter((f) => !homeScripts.includes(f)) };

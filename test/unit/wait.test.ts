@@ -53,6 +53,15 @@ describe('awaitCondition', () => {
     controller.abort();
     await expect(p).resolves.toMatchObject({ ok: false });
   });
+
+  it('gives up at once when the signal was aborted before the wait began', async () => {
+    const { source, listeners } = fakeSource();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(awaitCondition(source, () => false, { notBefore: 1_000_000, deadline: 1_100_000, signal: controller.signal })).resolves.toEqual({ ok: false, at: 1_000_000 });
+    expect(listeners()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
 
 describe('awaitHold', () => {
@@ -81,5 +90,14 @@ describe('awaitHold', () => {
   it('fails at once when the condition is false from the start', async () => {
     const { source } = fakeSource();
     await expect(awaitHold(source, () => false, { until: 2_010_000 })).resolves.toEqual({ held: false, brokeAt: 2_000_000 });
+  });
+
+  it('ends at once when the signal was aborted before the hold began', async () => {
+    const { source, listeners } = fakeSource();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(awaitHold(source, () => true, { until: 2_010_000, signal: controller.signal })).resolves.toEqual({ held: false, brokeAt: 2_000_000 });
+    expect(listeners()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -149,6 +149,7 @@ export function collectAdverts(
     };
     const timer = setTimeout(finish, Math.max(0, window.to - Date.now()));
     window.signal?.addEventListener('abort', finish);
+    if (window.signal?.aborted) finish();
   });
 }
 

@@ -19,6 +19,7 @@ export function vipStays(node: NodeName, intervals: number): Check {
       if (result.held) return { passed: true, message: `${node} kept the VIP for ${(holdMs / 1000).toFixed(1)} s.` };
 
       const brokeAt = result.brokeAt ?? Date.now();
+      const atBreak = observer.vip().runningHolders;
       const after = ((brokeAt - timing.actionAt) / 1000).toFixed(1);
       // The break is often the handover itself (for a moment both nodes, or neither, hold the
       // address): give the VIP the settle margin to land on one node before saying who took it.
@@ -28,8 +29,16 @@ export function vipStays(node: NodeName, intervals: number): Check {
       };
       await awaitCondition(observer, landedElsewhere, { notBefore: brokeAt, deadline: brokeAt + DEFAULT_SETTLE_MARGIN_MS, signal });
       const holders = observer.vip().runningHolders;
-      const taker = holders.find((h) => h !== node);
-      const moved = holders.length === 0 ? 'no node held it' : holders.length === 1 && taker ? `${taker} took it` : `${listNodes(holders)} held it`;
+      // Back on the node alone: the break was a moment when another node held it too (or none did).
+      const cameBack = holders.length === 1 && holders[0] === node;
+      const taker = (cameBack ? atBreak : holders).find((h) => h !== node);
+      const moved = cameBack
+        ? `${atBreak.length === 0 ? 'no node held it' : `${listNodes(atBreak)} held it`} for a moment, then ${node} alone again`
+        : holders.length === 0
+          ? 'no node held it'
+          : holders.length === 1 && taker
+            ? `${taker} took it`
+            : `${listNodes(holders)} held it`;
       const facts = await collectLbFacts(lab, observer);
       const cause = taker ? takeBackCause(facts, lab.addresses.vip, taker, node) : '';
       return { passed: false, message: `The VIP did not stay on ${node}: ${after} s after the action ${moved}.${cause ? ` ${cause}` : ''}` };
