@@ -92,6 +92,14 @@ export async function judgeStep(session: LabSession, step: StepDefinition, actio
   };
 }
 
+/**
+ * Where a step's settle window starts: when its action ended, except for a step that only observes,
+ * which changes nothing: VRRP has been settling since the lab last changed.
+ */
+export function settleFrom(action: Action, actionEnded: number, lastActivityAt: number): number {
+  return 'observe' in action ? Math.min(actionEnded, lastActivityAt) : actionEnded;
+}
+
 /** Run every step in order; after the first failure the rest are reported as not run. */
 export async function runSteps(session: LabSession, lab: LabDefinition, hooks: RunHooks = {}): Promise<LabRunResult> {
   const steps: StepResult[] = [];
@@ -105,7 +113,8 @@ export async function runSteps(session: LabSession, lab: LabDefinition, hooks: R
     const started = Date.now();
     await performAction(session, step.do, hooks.signal);
     const actionEnded = Date.now();
-    const verdict = await judgeStep(session, step, actionEnded, hooks.signal, started);
+    const actionAt = settleFrom(step.do, actionEnded, session.observer.lastActivityAt());
+    const verdict = await judgeStep(session, step, actionAt, hooks.signal, started);
     const result: StepResult = { ...verdict, ms: Date.now() - started, actionMs: actionEnded - started };
     steps.push(result);
     hooks.onStepEnd?.(result, index);
