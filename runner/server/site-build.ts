@@ -1,10 +1,10 @@
 /**
  * The site the workbench serves is VitePress's build of docs/. It is (re)built before serving when
- * docs/.vitepress/dist is missing or older than any file under docs/ (or any lab definition the
- * pages read), so `npm start` after an edit never serves a stale page.
+ * docs/.vitepress/dist is missing or older than any file it is made of (docs/, labs/, the runner's
+ * shared types), so `npm start` after an edit never serves a stale page.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KalabError } from '../shared/errors.ts';
 import { LABS_DIR, PROJECT_ROOT } from '../shared/paths.ts';
@@ -27,23 +27,29 @@ export function newestMtime(dir: string, skip: Set<string> = new Set()): number 
   return newest;
 }
 
-/** Why the site must be built, or undefined when the build is up to date. */
-export function siteBuildReason(siteDir: string, docsDir = DOCS_DIR, labsDir = LABS_DIR): string | undefined {
-  const index = path.join(siteDir, 'index.html');
-  if (!existsSync(index)) return 'the site has not been built yet';
-  const builtAt = statSync(index).mtimeMs;
-  const sources = Math.max(newestMtime(docsDir, NOT_SOURCES), newestLabDefinition(labsDir));
-  return sources > builtAt ? 'pages changed since the last build' : undefined;
+/**
+ * What the built pages are made of besides docs/: the labs (definitions, and solution files the
+ * pages include) and the runner's shared types the lab widget imports.
+ */
+const SHARED_SOURCES = path.join(PROJECT_ROOT, 'runner', 'shared');
+
+/**
+ * Written into the built site: the newest source time the build started from. A file edited while
+ * a build runs is newer than this, though older than the build's own files.
+ */
+const BUILT_FROM = '.kalab-built-from';
+
+function newestSource(docsDir: string, labsDir: string, sharedDir: string): number {
+  return Math.max(newestMtime(docsDir, NOT_SOURCES), newestMtime(labsDir), newestMtime(sharedDir));
 }
 
-function newestLabDefinition(labsDir: string): number {
-  if (!existsSync(labsDir)) return 0;
-  let newest = 0;
-  for (const e of readdirSync(labsDir, { withFileTypes: true })) {
-    const file = path.join(labsDir, e.name, 'lab.yaml');
-    if (e.isDirectory() && existsSync(file)) newest = Math.max(newest, statSync(file).mtimeMs);
-  }
-  return newest;
+/** Why the site must be built, or undefined when the build is up to date. */
+export function siteBuildReason(siteDir: string, docsDir = DOCS_DIR, labsDir = LABS_DIR, sharedDir = SHARED_SOURCES): string | undefined {
+  const index = path.join(siteDir, 'index.html');
+  if (!existsSync(index)) return 'the site has not been built yet';
+  const stamp = path.join(siteDir, BUILT_FROM);
+  const builtFrom = existsSync(stamp) ? Number(readFileSync(stamp, 'utf8')) || 0 : statSync(index).mtimeMs;
+  return newestSource(docsDir, labsDir, sharedDir) > builtFrom ? 'pages changed since the last build' : undefined;
 }
 
 /** Build the site with VitePress if it is missing or stale; progress says so. */
@@ -56,6 +62,7 @@ export async function ensureSiteBuilt(siteDir: string, progress: Progress, docsD
   const bin = path.join(PROJECT_ROOT, 'node_modules', 'vitepress', 'bin', 'vitepress.js');
   if (!existsSync(bin)) throw new KalabError('VitePress is not installed: run `npm ci` first, then `npm start`.');
   const started = Date.now();
+  const builtFrom = newestSource(docsDir, LABS_DIR, SHARED_SOURCES);
   progress(`building the site (${reason}): vitepress build ${path.relative(PROJECT_ROOT, docsDir) || '.'} ...`);
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [bin, 'build', docsDir], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
@@ -71,6 +78,7 @@ export async function ensureSiteBuilt(siteDir: string, progress: Progress, docsD
       reject(new KalabError(`The site did not build (vitepress exit ${code}); fix the page it names and run npm start again:\n${lastLines}`));
     });
   });
+  writeFileSync(path.join(siteDir, BUILT_FROM), String(builtFrom));
   const ms = Date.now() - started;
   progress(`site built in ${(ms / 1000).toFixed(1)} s`);
   return { built: true, ms };

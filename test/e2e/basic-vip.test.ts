@@ -3,14 +3,15 @@
  * real workbench server and Docker engine, as a learner does it: open the page, press Start, type
  * keepalived configs into lb1's and lb2's terminals, start keepalived, Check; stop keepalived on lb1
  * and watch the VIP panel move; reload and find the progress kept; save lb2's config from the
- * editor tab and `cat` it in lb2's terminal. Every wait is for something to appear, with a deadline.
+ * editor tab and `cat` it in lb2's terminal; finish the lab (preempt, and crash and recover with the
+ * page's Freeze and Unfreeze buttons). Every wait is for something to appear, with a deadline.
  *
  * Figures printed at the end: keystroke echo latency (in the page: keydown to the echoed character
  * in xterm's buffer), VIP panel reaction time, and the JavaScript the lab page and the home page load.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureImages } from '../../runner/engine/images.ts';
 import { ensureEngine } from '../../runner/engine/preflight.ts';
@@ -168,6 +169,8 @@ describe('basic-vip in the browser', () => {
   let page: Page;
   const figures: Record<string, unknown> = {};
   const pageErrors: string[] = [];
+  /** The workbench server's log, shown with the terminals when a test fails. */
+  const serverLog: string[] = [];
   const labUrl = () => `${server.url}labs/basic-vip`;
   let homeScripts: string[] = [];
   /** The lab's virtual IP, as the page shows it. */
@@ -183,7 +186,7 @@ describe('basic-vip in the browser', () => {
       siteDir: SITE_DIR ?? DEFAULT_SITE_DIR,
       ...(LABS_DIR ? { labsDir: LABS_DIR } : {}),
       engine: async () => ({ docker, image: tag }),
-      log: () => {},
+      log: (line) => serverLog.push(`${new Date().toISOString().slice(11, 23)} ${line}`),
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -192,6 +195,17 @@ describe('basic-vip in the browser', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  // A failed test says what the learner would have seen: every terminal's text and the server's log.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !page) return;
+    const terminals = await page.evaluate(() => Object.keys((window as unknown as KalabWindow).__kalabTerminals ?? {})).catch(() => [] as string[]);
+    for (const node of terminals) {
+      const text = (await terminalText(page, node).catch(() => '')).trimEnd().split('\n').slice(-25).join('\n');
+      process.stderr.write(`--- ${node}'s terminal (last lines) ---\n${text}\n`);
+    }
+    process.stderr.write(`--- workbench server log (last lines) ---\n${serverLog.slice(-40).join('\n')}\n`);
   });
 
   afterAll(async () => {
@@ -296,6 +310,25 @@ describe('basic-vip in the browser', () => {
     await showTab(page, 'term:lb2');
     await typeLine(page, 'cat /etc/keepalived/keepalived.conf');
     await waitForTerminal(page, 'lb2', new RegExp(`! lb2${marker}\\s*\\n\\s*vrrp_instance VI_1 \\{`));
+  });
+
+  it('finishes the lab: lb1 takes the VIP back, the Freeze and Unfreeze buttons crash and recover it, 5/5 passed', async () => {
+    await showTab(page, 'term:lb1');
+    await typeLine(page, 'systemctl start keepalived');
+    await waitForText(page, '.kalab-vip-holder', 'lb1 holds the VIP', 15_000);
+    figures.preemptVerdict = await checkStep(page, 'preempt');
+
+    await page.locator('[data-step="crash"] [data-action="step-action"]').click();
+    const frozenAt = Date.now();
+    // A frozen node keeps the address: the panel shows both, lb1 marked frozen.
+    await waitForText(page, '.kalab-vip-holder', 'lb1 (frozen) and lb2 hold the VIP', 15_000);
+    figures.freezeToPanelMs = Date.now() - frozenAt;
+    figures.crashVerdict = await checkStep(page, 'crash');
+
+    await page.locator('[data-step="recover"] [data-action="step-action"]').click();
+    await waitForText(page, '.kalab-vip-holder', 'lb1 holds the VIP', 15_000);
+    figures.recoverVerdict = await checkStep(page, 'recover');
+    expect(await textOf(page, '.kalab-progress')).toBe('5/5 passed');
   });
 
   it('a "run on lb1" button in the tutorial runs its block in lb1\'s terminal, docked at the bottom while reading', async () => {

@@ -132,6 +132,12 @@ describe('LabStore', () => {
     expect(vipHolderText(store.state)).toBe('split brain: lb1 and lb2 both hold the VIP');
     store.apply(running([node('lb1', { holdsVip: true, run: 'frozen' }), node('lb2', { holdsVip: true })]));
     expect(vipHolderText(store.state)).toBe('lb1 (frozen) and lb2 hold the VIP');
+    // Reported in another order, said in the same words.
+    store.apply(running([node('lb2', { holdsVip: true }), node('lb1', { holdsVip: true, run: 'frozen' })]));
+    expect(vipHolderText(store.state)).toBe('lb1 (frozen) and lb2 hold the VIP');
+    store.apply(running([node('lb2', { holdsVip: true }), node('lb1', { holdsVip: true })]));
+    expect(vipHolderText(store.state)).toBe('split brain: lb1 and lb2 both hold the VIP');
+    store.apply(running([node('lb1', { holdsVip: true, run: 'frozen' }), node('lb2', { holdsVip: true })]));
     store.apply(timeline({ type: 'vip', t: 5, node: 'lb2', held: false, iface: 'eth0' }));
     expect(vipHolderText(store.state)).toBe('lb1 holds the VIP (frozen)');
   });

@@ -296,7 +296,9 @@ export function vipRows(state: LabViewState): VipRow[] {
 
 /** Who holds the VIP, in words, for the panel's headline. */
 export function vipHolderText(state: LabViewState): string {
-  const holders = state.nodes.filter((n) => n.holdsVip);
+  // In the contract's order, whatever order the runner reported the nodes in.
+  const order = sortNodes(state.nodes.map((n) => n.node));
+  const holders = state.nodes.filter((n) => n.holdsVip).sort((a, b) => order.indexOf(a.node) - order.indexOf(b.node));
   if (holders.length === 0) return 'no node holds the VIP';
   const running = holders.filter((n) => n.run === 'running');
   if (holders.length === 1) return `${holders[0]!.node} holds the VIP${holders[0]!.run === 'frozen' ? ' (frozen)' : ''}`;
