@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: runs basic-vip's reference solution several times on the real engine and
  * prints a table for people and, last on stdout, one JSON object for machines.
+ * A graceful stop is reported beside lb2's Skew_Time (what the master's priority-0 advert leaves to
+ * wait), a crash beside its Master_Down_Interval.
  * Targets (reported, not asserted): lab start p50 ≤ 1 s with warm images, verdict ≤ 250 ms past the
  * settle window, crash failover within 10 % of the Master_Down_Interval, ≤ 60 MiB per lab.
  *
@@ -16,6 +18,18 @@ import type { LabSession, StepResult } from '../../runner/grade/step-runner.ts';
 import { loadLab } from '../../runner/lab/registry.ts';
 import type { NodeName } from '../../runner/lab/definition.ts';
 import { silentProgress } from '../../runner/shared/progress.ts';
+import { parseKeepalivedConfig } from '../../runner/keepalived/config.ts';
+import { skewTimeUs } from '../../runner/keepalived/timing.ts';
+
+/**
+ * What a graceful stop should cost: the master's priority-0 advert makes the backup take over after
+ * its Skew_Time alone (RFC 3768 6.4.2), not a whole Master_Down_Interval.
+ */
+function backupSkewMs(solution: ReturnType<typeof readSolution>): number {
+  const file = solution.nodes.find((n) => n.node === 'lb2')?.files.find((f) => f.path === 'etc/keepalived/keepalived.conf');
+  const instance = file ? parseKeepalivedConfig(file.content.toString('utf8')).instances[0] : undefined;
+  return instance ? skewTimeUs(instance, instance.priority) / 1000 : NaN;
+}
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -103,6 +117,7 @@ async function main(): Promise<void> {
     teardownP50Ms: round(percentile(teardowns, 50)),
     stepVerdictOverFloorP50Ms: Object.fromEntries(Object.entries(overFloor).map(([id, v]) => [id, round(percentile(v, 50))])),
     failoverMs: round(percentile(failovers, 50)),
+    skewMs: round(backupSkewMs(solution)),
     crashMs: round(percentile(crashes, 50)),
     masterDownMs: round(percentile(masterDowns, 50)),
     memPerLabMiB: round(percentile(memory, 50), 1),
@@ -115,7 +130,7 @@ async function main(): Promise<void> {
     ['lab start p50 / p95', `${figures.labStartP50Ms} / ${figures.labStartP95Ms} ms`, `≤ 1000 ms p50: ${target(figures.labStartP50Ms <= 1000)}`],
     ['teardown p50', `${figures.teardownP50Ms} ms`, ''],
     ...Object.entries(figures.stepVerdictOverFloorP50Ms).map(([id, v]): [string, string, string] => [`verdict past settle: ${id}`, `${v} ms`, `≤ 250 ms: ${target(v <= 250)}`]),
-    ['failover (graceful stop)', `${figures.failoverMs} ms`, ''],
+    ['failover (graceful stop) / Skew_Time', `${figures.failoverMs} / ${figures.skewMs} ms`, ''],
     ['crash failover / Master_Down', `${figures.crashMs} / ${figures.masterDownMs} ms`, `within 10 %: ${target(Math.abs(figures.crashMs - figures.masterDownMs) <= 0.1 * figures.masterDownMs)}`],
     ['memory per lab', `${figures.memPerLabMiB} MiB`, `≤ 60 MiB: ${target(figures.memPerLabMiB <= 60)}`],
     ['kalab check total p50', `${figures.checkTotalMs} ms`, ''],
