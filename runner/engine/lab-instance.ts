@@ -79,6 +79,22 @@ export class LabInstance {
     return execCollect(this.container(node), ['sh', '-c', commandLine], opts);
   }
 
+  /**
+   * An HTTP GET of `url` as the lab's client sees it, made by the grader from where no solution
+   * and no learner's shell can reach (see runner/observe). Verdicts about "client served by X" use this.
+   */
+  probeHttp(url: string, timeoutS: number): Promise<HttpProbeResult> {
+    return probeHttpFrom(this, url, timeoutS);
+  }
+
+  /**
+   * Run a command in `node`'s network namespace from outside the node: its own image's tools, its
+   * own processes (nftables rules, addresses). For diagnoses that must not trust the node's files.
+   */
+  execBeside(node: NodeName, commandLine: string, opts: { timeoutS?: number } = {}): Promise<ExecResult> {
+    return this.exec(node, commandLine, opts);
+  }
+
   watchLines(node: NodeName, command: string, onLine: (line: string) => void): Promise<LineStream> {
     return execLines(this.container(node), command, onLine);
   }
@@ -117,6 +133,20 @@ export class LabInstance {
   async teardown(): Promise<void> {
     await removeLabCopies(this.docker, this.instance);
   }
+}
+
+export type HttpProbeResult =
+  | { ok: true; status: number; body: string }
+  | { ok: false; reason: 'timeout' | 'error'; detail: string };
+
+async function probeHttpFrom(lab: LabInstance, url: string, timeoutS: number): Promise<HttpProbeResult> {
+  const r = await lab.exec('client', `curl -sS -m ${timeoutS} -w '\n%{http_code}' ${url}`, { timeoutS: timeoutS + 2 });
+  if (r.exitCode === 0) {
+    const cut = r.stdout.lastIndexOf('\n');
+    return { ok: true, status: Number(r.stdout.slice(cut + 1)), body: r.stdout.slice(0, cut) };
+  }
+  if (r.exitCode === 28) return { ok: false, reason: 'timeout', detail: `no answer within ${timeoutS} s` };
+  return { ok: false, reason: 'error', detail: (r.stderr.trim() || `curl exit ${r.exitCode}`).replace(/^curl: \(\d+\)\s*/, '') };
 }
 
 /** kalab-init creates this file once the node's services (nginx, Postfix...) are up (docker/node). */

@@ -36,6 +36,16 @@ export interface NodeView {
   lastAdvert?: { t: number; priority: number; dst: string; vrid: number };
 }
 
+/** A stretch of time in which one of a node's watchers was not observing (it ended and was restarted). */
+export interface ObservationGap {
+  node: NodeName;
+  /** What was not observed: 'addresses', 'adverts', 'keepalived-log', 'mail', 'engine'. */
+  watcher: string;
+  from: number;
+  /** Undefined while the gap is still open. */
+  to?: number;
+}
+
 export class LabObserver {
   private readonly emitter = new EventEmitter();
   private readonly events: LabEvent[] = [];
@@ -66,6 +76,13 @@ export class LabObserver {
     this.dockerEvents?.destroy();
     await Promise.all(this.watchers.map((w) => w.stop()));
     this.emitter.removeAllListeners();
+  }
+
+  private readonly gaps: ObservationGap[] = [];
+
+  /** The gaps that overlap [from, to]: a verdict that needed that time must say it could not observe. */
+  lostDuring(from: number, to: number): ObservationGap[] {
+    return this.gaps.filter((g) => g.from <= to && (g.to ?? Infinity) >= from).map((g) => ({ ...g }));
   }
 
   /** Subscribe to every recorded event; returns the unsubscribe function. */
