@@ -5,13 +5,16 @@
  */
 import type Docker from 'dockerode';
 import { addressesFor, type LabAddresses } from '../lab/addresses.ts';
-import { roleOf, type LabDefinition, type NodeName } from '../lab/definition.ts';
+import { roleOf, type NodeName } from '../kinds/cast.ts';
+import type { LabDefinition } from '../lab/definition.ts';
 import { HostConflictError, KalabError } from '../shared/errors.ts';
 import type { Progress } from '../shared/progress.ts';
 import { silentProgress } from '../shared/progress.ts';
 import { execCollect, execLines, openShell, type ExecResult, type LineStream, type ShellSession } from './exec.ts';
-import { labelsFor, managedFilter } from './labels.ts';
+import { LABEL_OWNER, LABEL_PART, labelsFor, managedFilter, ownerFilter } from './labels.ts';
+import { OWNER_ID, ensureReaper, ownerMayBeAlive } from './reaper.ts';
 import { tarForNode, type Solution } from './solution.ts';
+import { engineSubnets, freeSubnets } from './subnet-pool.ts';
 
 /** Per-node limits: a node uses ~12 MiB; the limits stop a runaway learner command, not normal work. */
 export const NODE_MEMORY_BYTES = 256 * 1024 * 1024;
@@ -20,8 +23,11 @@ export const NODE_PIDS_LIMIT = 512;
 export interface LabInstanceOptions {
   /** Names the copy: containers are kalab-<instance>-<node>. Defaults to the lab id (single learner, `kalab check`). */
   instance?: string;
-  /** The copy's /24; defaults to the lab's canonical subnet. */
-  subnet?: string;
+  /**
+   * The copy's /24: a subnet, or `{ pool }` for the first free /24 of a pool (runner/engine/subnet-pool.ts).
+   * Defaults to the lab's canonical subnet.
+   */
+  subnet?: string | { pool: string };
   image: string;
   progress?: Progress;
 }
@@ -34,27 +40,38 @@ export class LabInstance {
     readonly addresses: LabAddresses,
     readonly networkName: string,
     private readonly containers: Map<NodeName, Docker.Container>,
+    private readonly eyesContainers: Map<NodeName, Docker.Container>,
   ) {}
 
   /** Create and start the lab's network and nodes, after removing any leftover copy of the same name. */
   static async start(docker: Docker, lab: LabDefinition, opts: LabInstanceOptions): Promise<LabInstance> {
     const progress = opts.progress ?? silentProgress;
     const instance = opts.instance ?? lab.id;
-    const addresses = addressesFor(opts.subnet ?? lab.subnet);
+    ensureReaper();
+    await refuseLiveCopy(docker, instance);
     const removed = await removeLabCopies(docker, instance);
     if (removed > 0) progress(`removed ${removed} leftover object(s) of an earlier ${instance} run`);
 
     const networkName = `kalab-${instance}`;
-    await createNetwork(docker, networkName, lab.id, instance, addresses);
+    const wanted = opts.subnet ?? lab.subnet;
+    const addresses = typeof wanted === 'string' ? addressesFor(wanted) : await createNetworkFromPool(docker, networkName, lab.id, instance, wanted.pool);
+    if (typeof wanted === 'string') await createNetwork(docker, networkName, lab.id, instance, addresses);
     const containers = new Map<NodeName, Docker.Container>();
-    const self = new LabInstance(docker, lab, instance, addresses, networkName, containers);
+    const eyes = new Map<NodeName, Docker.Container>();
+    const self = new LabInstance(docker, lab, instance, addresses, networkName, containers, eyes);
     try {
       await Promise.all(
         lab.nodes.map(async (node) => {
           const container = await docker.createContainer(containerSpec(lab, instance, node, addresses, networkName, opts.image));
           containers.set(node, container);
           await container.start();
-          await awaitNodeReady(container, node);
+          // The eyes are created (not started: the observer attaches first, so it misses no line)
+          // while the node's services come up.
+          const watchers = eyesWatchers(node);
+          await Promise.all([
+            awaitNodeReady(container, node),
+            watchers !== undefined ? docker.createContainer(eyesSpec(lab, instance, node, container.id, opts.image, watchers)).then((c) => void eyes.set(node, c)) : undefined,
+          ]);
         }),
       );
     } catch (err) {
@@ -66,6 +83,18 @@ export class LabInstance {
 
   get nodes(): NodeName[] {
     return [...this.containers.keys()];
+  }
+
+  /** The nodes that have eyes beside them (runner/observe/eyes.ts): the lb nodes, the mail node, the client. */
+  get watchedNodes(): NodeName[] {
+    return [...this.eyesContainers.keys()];
+  }
+
+  /** The grader's container beside `node`: same network namespace, its own processes and files. */
+  eyes(node: NodeName): Docker.Container {
+    const c = this.eyesContainers.get(node);
+    if (!c) throw new KalabError(`Node ${node} of lab ${this.lab.id} has no observer beside it: only ${this.watchedNodes.join(', ')} do.`);
+    return c;
   }
 
   container(node: NodeName): Docker.Container {
@@ -92,7 +121,7 @@ export class LabInstance {
    * own processes (nftables rules, addresses). For diagnoses that must not trust the node's files.
    */
   execBeside(node: NodeName, commandLine: string, opts: { timeoutS?: number } = {}): Promise<ExecResult> {
-    return this.exec(node, commandLine, opts);
+    return execCollect(this.eyes(node), ['sh', '-c', commandLine], opts);
   }
 
   watchLines(node: NodeName, command: string, onLine: (line: string) => void): Promise<LineStream> {
@@ -140,7 +169,8 @@ export type HttpProbeResult =
   | { ok: false; reason: 'timeout' | 'error'; detail: string };
 
 async function probeHttpFrom(lab: LabInstance, url: string, timeoutS: number): Promise<HttpProbeResult> {
-  const r = await lab.exec('client', `curl -sS -m ${timeoutS} -w '\n%{http_code}' ${url}`, { timeoutS: timeoutS + 2 });
+  // From the client's eyes: the client's network, the grader's own curl.
+  const r = await lab.execBeside('client', `curl -sS -m ${timeoutS} -w '\n%{http_code}' ${url}`, { timeoutS: timeoutS + 2 });
   if (r.exitCode === 0) {
     const cut = r.stdout.lastIndexOf('\n');
     return { ok: true, status: Number(r.stdout.slice(cut + 1)), body: r.stdout.slice(0, cut) };
@@ -164,6 +194,63 @@ async function awaitNodeReady(container: Docker.Container, node: NodeName): Prom
   }
 }
 
+/**
+ * What the eyes beside a node watch (kalab-eyes' KALAB_EYES), or undefined for a node that needs
+ * none: an lb node's addresses, adverts and keepalived log; the mail node's mailbox; nothing on
+ * the client, whose eyes run the grader's HTTP probes from the client's network.
+ */
+export function eyesWatchers(node: NodeName): string | undefined {
+  switch (roleOf(node)) {
+    case 'lb':
+      return 'addresses adverts keepalived-log';
+    case 'mail':
+      return 'mail';
+    case 'client':
+      return '';
+    default:
+      return undefined;
+  }
+}
+
+/** The folders a node shares read-only with its eyes: keepalived's log, and the mail node's mailbox. */
+const SHARED_FOLDERS: Partial<Record<ReturnType<typeof roleOf>, string[]>> = {
+  lb: ['/var/log/kalab'],
+  mail: ['/var/mail'],
+};
+
+/** Per-eyes limits: three small watchers; far below a node's. */
+const EYES_MEMORY_BYTES = 64 * 1024 * 1024;
+const EYES_PIDS_LIMIT = 32;
+
+function eyesSpec(lab: LabDefinition, instance: string, node: NodeName, nodeId: string, image: string, watchers: string): Docker.ContainerCreateOptions {
+  return {
+    name: `kalab-${instance}-${node}-eyes`,
+    Image: image,
+    Entrypoint: ['/usr/bin/tini', '--', '/usr/local/sbin/kalab-eyes'],
+    Cmd: [],
+    Env: [`KALAB_EYES=${watchers}`],
+    Labels: labelsFor(lab.id, instance, node, 'eyes'),
+    AttachStdout: true,
+    AttachStderr: true,
+    HostConfig: {
+      // Only the node's network namespace is shared: not its processes, not its files.
+      NetworkMode: `container:${nodeId}`,
+      VolumesFrom: SHARED_FOLDERS[roleOf(node)] ? [`${nodeId}:ro`] : [],
+      // tcpdump needs NET_RAW (and SETUID/SETGID for its -Z, even to stay root), `nft list ruleset`
+      // NET_ADMIN, reading the mailbox (mode 660, owner lab) DAC_READ_SEARCH; nothing else.
+      CapDrop: ['ALL'],
+      CapAdd: ['NET_ADMIN', 'NET_RAW', 'DAC_READ_SEARCH', 'SETUID', 'SETGID'],
+      Privileged: false,
+      SecurityOpt: ['no-new-privileges'],
+      Memory: EYES_MEMORY_BYTES,
+      MemorySwap: EYES_MEMORY_BYTES,
+      PidsLimit: EYES_PIDS_LIMIT,
+      // Its output is read live by the runner; nothing is kept on disk.
+      LogConfig: { Type: 'none', Config: {} },
+    },
+  };
+}
+
 function containerSpec(
   lab: LabDefinition,
   instance: string,
@@ -178,6 +265,8 @@ function containerSpec(
     Image: image,
     Env: [`KALAB_NODE=${node}`, `KALAB_ROLE=${roleOf(node)}`, `KALAB_PREFIX=${addresses.subnet.replace(/\.0\/24$/, '')}`],
     Labels: labelsFor(lab.id, instance, node),
+    // Anonymous volumes the node's eyes read (and that go with the node).
+    Volumes: Object.fromEntries((SHARED_FOLDERS[roleOf(node)] ?? []).map((dir) => [dir, {}])),
     HostConfig: {
       NetworkMode: networkName,
       // Docker's default capabilities plus what keepalived and tcpdump need; never privileged.
@@ -226,18 +315,71 @@ async function createNetwork(
   }
 }
 
+/** Subnets this process is creating networks on, so that copies started at once pick different ones. */
+const claimed = new Set<string>();
+
+/**
+ * The first free /24 of the pool that the engine accepts: a subnet another process took in the
+ * meantime is refused by the engine (overlap), and the next one is tried.
+ */
+async function createNetworkFromPool(docker: Docker, name: string, lab: string, instance: string, pool: string): Promise<LabAddresses> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const free = freeSubnets(pool, await engineSubnets(docker)).filter((s) => !claimed.has(s));
+    const subnet = free[0];
+    if (!subnet) break;
+    claimed.add(subnet);
+    try {
+      const addresses = addressesFor(subnet);
+      await createNetwork(docker, name, lab, instance, addresses);
+      return addresses;
+    } catch (err) {
+      if (!(err instanceof HostConflictError)) throw err;
+    } finally {
+      claimed.delete(subnet);
+    }
+  }
+  throw new HostConflictError(`No free /24 is left in the subnet pool ${pool}: remove unused labs (npx kalab down) or give a larger pool (KALAB_SUBNET_POOL=10.89.0.0/16).`);
+}
+
+/** Thrown when a copy of the same name belongs to a process that is still running. */
+export class CopyInUseError extends HostConflictError {}
+
+/** A leftover copy is removed before a new one starts, but never one that a live process owns. */
+async function refuseLiveCopy(docker: Docker, instance: string): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: managedFilter(instance) });
+  const owner = containers.map((c) => c.Labels[LABEL_OWNER]).find((o) => o !== OWNER_ID && ownerMayBeAlive(o));
+  if (owner) {
+    const pid = owner.split('/').slice(-2)[0];
+    throw new CopyInUseError(`Lab copy ${instance} is in use by another kalab process (pid ${pid}): wait for it to finish, or stop it (npx kalab down ${instance} removes the copy).`);
+  }
+}
+
 /** Remove every container and network of one lab copy (or of all copies): returns how many. */
-export async function removeLabCopies(docker: Docker, instance?: string): Promise<number> {
-  const filters = managedFilter(instance);
+export function removeLabCopies(docker: Docker, instance?: string): Promise<number> {
+  return removeLabelled(docker, managedFilter(instance));
+}
+
+/** Remove everything one runner process made (its watchdog's job once it is gone). */
+export function removeOwned(docker: Docker, owner: string): Promise<number> {
+  return removeLabelled(docker, ownerFilter(owner));
+}
+
+async function removeLabelled(docker: Docker, filters: { label: string[] }): Promise<number> {
   const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(
-    containers.map(async (info) => {
-      const c = docker.getContainer(info.Id);
-      // A paused container cannot be killed until it is unpaused.
-      if (info.State === 'paused') await c.unpause().catch(() => undefined);
-      await c.remove({ force: true }).catch(ignoreGone);
-    }),
-  );
+  const remove = (list: Docker.ContainerInfo[]) =>
+    Promise.all(
+      list.map(async (info) => {
+        const c = docker.getContainer(info.Id);
+        // A paused container cannot be killed until it is unpaused.
+        if (info.State === 'paused') await c.unpause().catch(() => undefined);
+        // v: the node's anonymous volumes (its log folder) go with it.
+        await c.remove({ force: true, v: true }).catch(ignoreGone);
+      }),
+    );
+  // The eyes first: they hold the nodes' network namespaces and volumes.
+  const isEyes = (info: Docker.ContainerInfo) => info.Labels[LABEL_PART] === 'eyes';
+  await remove(containers.filter(isEyes));
+  await remove(containers.filter((info) => !isEyes(info)));
   const networks = await docker.listNetworks({ filters });
   await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(ignoreGone)));
   return containers.length + networks.length;

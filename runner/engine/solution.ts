@@ -9,6 +9,11 @@ import path from 'node:path';
 import { pack, type Pack } from 'tar-stream';
 import { SolutionError } from '../shared/errors.ts';
 import type { NodeName } from '../lab/definition.ts';
+import { protectedPathReason } from './protected-paths.ts';
+import type { AddressMap } from '../lab/address-map.ts';
+
+/** The nodes a solution configures unless its lab says otherwise: the load balancers. */
+export const DEFAULT_SOLUTION_NODES: readonly NodeName[] = ['lb1', 'lb2'];
 
 export interface SolutionFile {
   /** Path inside the node, relative to its root, with forward slashes (e.g. etc/keepalived/keepalived.conf). */
@@ -30,7 +35,12 @@ export interface Solution {
 
 const MAX_SOLUTION_BYTES = 4 * 1024 * 1024;
 
-export function readSolution(dir: string, labNodes: readonly NodeName[]): Solution {
+/**
+ * Read and validate a solution directory for a lab with `labNodes`, of which a solution may
+ * configure `solutionNodes` only (the others, the client above all, are the lab's own: the grader
+ * and the learner's tests rely on them being as the image made them).
+ */
+export function readSolution(dir: string, labNodes: readonly NodeName[], solutionNodes: readonly NodeName[] = DEFAULT_SOLUTION_NODES): Solution {
   const root = path.resolve(dir);
   if (!existsSync(root)) throw new SolutionError(`Solution directory ${dir} does not exist: pass --solution <dir> with one sub-directory per node (e.g. ${dir}/lb1/etc/keepalived/keepalived.conf).`);
   if (!statSync(root).isDirectory()) throw new SolutionError(`--solution ${dir} is a file, not a directory: pass the directory that holds lb1/, lb2/ ...`);
@@ -42,7 +52,10 @@ export function readSolution(dir: string, labNodes: readonly NodeName[]): Soluti
     refuseLinksAndSpecials(full, `${entry.name}`);
     if (!entry.isDirectory()) continue; // a README or notes beside the node folders: not part of any node
     if (!(labNodes as readonly string[]).includes(entry.name)) {
-      throw new SolutionError(`Solution directory ${dir} has a folder "${entry.name}", which is not a node of this lab: use ${labNodes.join(', ')}.`);
+      throw new SolutionError(`Solution directory ${dir} has a folder "${entry.name}", which is not a node of this lab: use ${writable(labNodes, solutionNodes)}.`);
+    }
+    if (!(solutionNodes as readonly string[]).includes(entry.name)) {
+      throw new SolutionError(`Solution directory ${dir} has a folder "${entry.name}", but a solution of this lab configures only ${writable(labNodes, solutionNodes)}: remove ${entry.name}/ (that node is the lab's own).`);
     }
     const node: SolutionEntry = { node: entry.name as NodeName, files: [] };
     walk(full, '', node, (size) => {
@@ -52,6 +65,10 @@ export function readSolution(dir: string, labNodes: readonly NodeName[]): Soluti
     nodes.push(node);
   }
   return { dir: root, nodes };
+}
+
+function writable(labNodes: readonly NodeName[], solutionNodes: readonly NodeName[]): string {
+  return labNodes.filter((n) => solutionNodes.includes(n)).join(', ');
 }
 
 function walk(absDir: string, rel: string, into: SolutionEntry, count: (bytes: number) => void): void {
@@ -64,6 +81,8 @@ function walk(absDir: string, rel: string, into: SolutionEntry, count: (bytes: n
     if (st.isDirectory()) {
       walk(abs, relPath, into, count);
     } else {
+      const reason = protectedPathReason(relPath);
+      if (reason) throw new SolutionError(`Solution file ${shown} may not be written: ${reason}.`);
       count(st.size);
       into.files.push({ path: relPath, mode: st.mode & 0o7777, content: readFileSync(abs) });
     }
@@ -99,4 +118,24 @@ export async function tarForNode(entry: SolutionEntry): Promise<Buffer> {
   archive.finalize();
   await done;
   return Buffer.concat(chunks);
+}
+
+/**
+ * The solution with the lab's canonical addresses mapped to a copy's own subnet (see
+ * runner/lab/address-map.ts), in text files only; `replaced` counts what changed, per file, for
+ * the report.
+ */
+export function mapSolutionAddresses(solution: Solution, map: AddressMap): { solution: Solution; replaced: { file: string; count: number }[] } {
+  const replaced: { file: string; count: number }[] = [];
+  const nodes = solution.nodes.map((entry) => ({
+    node: entry.node,
+    files: entry.files.map((f) => {
+      if (f.content.includes(0)) return f; // binary: not configuration text
+      const { text, replaced: count } = map.apply(f.content.toString('utf8'));
+      if (count === 0) return f;
+      replaced.push({ file: `${entry.node}/${f.path}`, count });
+      return { ...f, content: Buffer.from(text, 'utf8') };
+    }),
+  }));
+  return { solution: { dir: solution.dir, nodes }, replaced };
 }

@@ -4,7 +4,9 @@
  */
 import type { LabInstance } from '../engine/lab-instance.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
+import type { Diagnosis } from './diagnosis.ts';
 import type { LbFacts } from './facts.ts';
+import type { WireDisagreement } from './wire-timing.ts';
 
 export interface StepTiming {
   /** When the step's action ended (or, for a learner's own action, the lab's last activity). */
@@ -23,6 +25,8 @@ export interface StepTiming {
   deadline: number;
   /** The longest Master_Down_Interval among the running nodes, for holds measured in intervals. */
   masterDownMs: number;
+  /** Where the nodes' adverts disagreed with their configs, and the wire's figures were used. */
+  wireDisagreements?: WireDisagreement[];
 }
 
 export interface CheckContext {
@@ -36,7 +40,15 @@ export interface CheckContext {
 
 export interface CheckResult {
   passed: boolean;
+  /** diagnosis.text: what the reports and the page show. */
   message: string;
+  /** What was seen, pass or fail, as a code and its params. */
+  diagnosis: Diagnosis;
+}
+
+/** The check's verdict, its message the diagnosis' text. */
+export function verdict(passed: boolean, diagnosis: Diagnosis): CheckResult {
+  return { passed, message: diagnosis.text, diagnosis };
 }
 
 export interface Check {

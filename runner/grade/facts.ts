@@ -1,14 +1,23 @@
 /**
- * What the grader knows about each lb node at a moment: frozen or running, keepalived running,
- * and its keepalived.conf (read from the node, since a learner may have edited it in place).
+ * What the grader knows about each lb node at a moment: frozen or running, keepalived and nginx
+ * running, and the keepalived config it runs (keepalived.conf and everything it includes, read
+ * from the node, since a learner may have edited it in place). All of it is read through the
+ * engine, never by a program inside the node: processes from `docker top`, files from Docker's
+ * archive API. Configs time the verdicts and explain failures; the wire cross-checks them
+ * (runner/grade/step-runner.ts).
  */
 import type { LabInstance } from '../engine/lab-instance.ts';
-import { roleOf, type NodeName } from '../lab/definition.ts';
-import { parseKeepalivedConfig, type KeepalivedConfig } from '../keepalived/config.ts';
+import { readNodeFolder } from '../engine/node-files.ts';
+import { roleOf, type NodeName } from '../kinds/cast.ts';
+import { includeRoots, parseKeepalivedFiles, type KeepalivedConfig } from '../keepalived/config.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
+import { nodeProcesses } from '../observe/processes.ts';
 import type { NodeRunState } from '../shared/events.ts';
 
 export const KEEPALIVED_CONF = '/etc/keepalived/keepalived.conf';
+const KEEPALIVED_DIR = '/etc/keepalived';
+/** Include roots outside /etc/keepalived are read too, this many rounds deep (includes of includes). */
+const INCLUDE_ROUNDS = 3;
 
 export interface LbFacts {
   node: NodeName;
@@ -16,12 +25,12 @@ export interface LbFacts {
   keepalivedRunning: boolean;
   /** Whether an nginx process exists (what the labs' health checks test), as last read. */
   nginxRunning?: boolean;
-  /** The config as last read; a frozen node answers no exec, so its last reading stands. */
+  /** The main config file's text as last read; a frozen node's last reading stands. */
   configText?: string;
+  /** What keepalived runs: the main file with its includes followed. */
   config?: KeepalivedConfig;
 }
 
-const SEPARATOR = '--kalab-config--';
 const lastSeen = new WeakMap<LabInstance, Map<NodeName, LbFacts>>();
 
 export async function collectLbFacts(lab: LabInstance, observer: LabObserver): Promise<LbFacts[]> {
@@ -35,25 +44,39 @@ export async function collectLbFacts(lab: LabInstance, observer: LabObserver): P
         const previous = cache.get(node);
         return { ...previous, node, run, keepalivedRunning: false };
       }
-      // One exec per node: are keepalived and nginx running, and what does the config say.
-      const result = await lab.exec(
-        node,
-        `pidof keepalived >/dev/null && echo keepalived; pidof nginx >/dev/null && echo nginx; echo ${SEPARATOR}; cat ${KEEPALIVED_CONF} 2>/dev/null`,
-        { timeoutS: 5 },
-      );
-      const [status = '', configText = ''] = result.stdout.split(`${SEPARATOR}\n`);
-      const running = new Set(status.split('\n').map((l) => l.trim()));
+      const container = lab.container(node);
+      const [processes, config] = await Promise.all([nodeProcesses(container), readKeepalivedConfig(lab, node)]);
       const facts: LbFacts = {
         node,
         run,
-        keepalivedRunning: running.has('keepalived'),
-        nginxRunning: running.has('nginx'),
-        ...(configText.trim() ? { configText, config: parseKeepalivedConfig(configText) } : {}),
+        keepalivedRunning: processes.has('keepalived'),
+        nginxRunning: processes.has('nginx'),
+        ...config,
       };
       cache.set(node, facts);
       return facts;
     }),
   );
+}
+
+/** keepalived.conf and what it includes, as keepalived would read them: /etc/keepalived first, then any other folder an include names. */
+async function readKeepalivedConfig(lab: LabInstance, node: NodeName): Promise<Pick<LbFacts, 'configText' | 'config'>> {
+  const container = lab.container(node);
+  const files = await readNodeFolder(container, KEEPALIVED_DIR);
+  const configText = files.get(KEEPALIVED_CONF);
+  if (configText === undefined || !configText.trim()) return {};
+  let config = parseKeepalivedFiles(files, KEEPALIVED_CONF);
+  const read = new Set([KEEPALIVED_DIR]);
+  for (let round = 0; round < INCLUDE_ROUNDS; round++) {
+    const more = includeRoots(config).filter((dir) => ![...read].some((r) => dir === r || dir.startsWith(`${r}/`)));
+    if (more.length === 0) break;
+    for (const dir of more) {
+      read.add(dir);
+      for (const [p, text] of await readNodeFolder(container, dir)) files.set(p, text);
+    }
+    config = parseKeepalivedFiles(files, KEEPALIVED_CONF);
+  }
+  return { configText, config };
 }
 
 /**

@@ -2,12 +2,14 @@
  * Why a node sent no mail on a state change, read the way a teacher would: which of its mailers
  * (a notify script that runs `mail`, keepalived's own smtp_alert) should have sent it, and what
  * keepalived said about them when it started. `probeMailers` gathers the facts from the node in
- * one exec; `explainNoMail` is a pure function over them, pinned by unit tests.
+ * one exec; `explainNoMail` is a pure function over them, pinned by unit tests, that returns the
+ * `mail-not-sent` diagnosis with one cause per mailer.
  */
 import type { LabInstance } from '../engine/lab-instance.ts';
 import type { NodeName } from '../lab/definition.ts';
 import { KEEPALIVED_LOG } from '../observe/lab-observer.ts';
 import { instanceFor } from './diagnose.ts';
+import { defineDiagnoses, type Diagnosis, type NoParams } from './diagnosis.ts';
 import type { LbFacts } from './facts.ts';
 
 export interface ScriptProbe {
@@ -59,46 +61,74 @@ function scriptPath(command: string): string {
   return command.trim().split(/\s+/)[0] ?? command;
 }
 
-const quote = (line: string) => `"${line.replace(/^.*?\d{4}:\s+/, '').trim()}"`;
+/** A keepalived log line without its timestamp, as a diagnosis quotes it. */
+const logged = (line: string) => line.replace(/^.*?\d{4}:\s+/, '').trim();
+const saidAs = (line: string | null) => (line ? `; keepalived logged "${line}"` : '');
 
-/** One sentence per mailer saying what is wrong with it, or what to try next. */
-export function explainNoMail(f: MailerFacts): string {
-  const on = `On ${f.node}`;
-  if (!f.hasConfig) return `${on}: there is no /etc/keepalived/keepalived.conf.`;
-  if (!f.keepalivedRunning) return `${on}: keepalived is not running, so nothing reports its state changes.`;
-  const upper = f.state.toUpperCase();
+/** Why a node sent no mail: what is wrong with each of its mailers, or what to try next. */
+export const MAILER_DIAGNOSES = defineDiagnoses({
+  'mail-not-sent': (p: { node: NodeName }, causes) => `On ${p.node}: ${causes.join('; ')}.`,
+  'mail-no-config': (_: { node: NodeName }) => 'there is no /etc/keepalived/keepalived.conf',
+  'mail-keepalived-stopped': (_: { node: NodeName }) => 'keepalived is not running, so nothing reports its state changes',
+  'mail-no-mailer': (p: { instance: string | null; keyword: string | null; state: string }) => {
+    const keyword = p.keyword ?? 'notify';
+    return `${p.instance ? `vrrp_instance ${p.instance}` : 'the vrrp_instance'} has no ${keyword} script and no smtp_alert, so nothing sends mail when it enters ${p.state.toUpperCase()}: add ${keyword} "/etc/keepalived/notify.sh ${p.state.toLowerCase()}" (a script that runs mail) or smtp_alert`;
+  },
+  'notify-script-missing': (p: { node: NodeName; keyword: string; path: string; logged: string | null }) =>
+    `${p.keyword} runs ${p.path}, which does not exist on ${p.node}${saidAs(p.logged)}: put the script there or fix the path, then restart keepalived`,
+  'notify-not-executable': (p: { keyword: string; path: string; mode: string | null; logged: string | null }) =>
+    `${p.keyword} runs ${p.path}, which is not executable (mode ${p.mode ?? 'unknown'}, no run bit)${saidAs(p.logged)}: chmod +x ${p.path}, then restart keepalived`,
+  'notify-unsafe-permissions': (p: { path: string; logged: string }) =>
+    `keepalived refused ${p.path}${saidAs(p.logged)}: with enable_script_security the script and every folder above it must be writable by root only (chmod 755, owner root), then restart keepalived`,
+  'notify-disabled-at-start': (p: { path: string; logged: string; mode: string | null }) =>
+    `keepalived disabled ${p.path} when it started${saidAs(p.logged)}; the file looks right now (mode ${p.mode ?? 'unknown'}), so restart keepalived to have it checked again`,
+  'notify-looks-right': (p: { keyword: string; path: string; command: string }) =>
+    `${p.keyword} runs ${p.path}, which exists and is executable: run it by hand (${p.command}) and read journalctl -u msmtp to see what became of its mail`,
+  'smtp-no-server': (_: NoParams) => 'smtp_alert is on but global_defs has no smtp_server, so keepalived has nowhere to send: add smtp_server 127.0.0.1',
+  'smtp-no-recipient': (_: NoParams) => 'smtp_alert is on but global_defs has no notification_email, so keepalived has nobody to mail',
+  'smtp-error': (p: { server: string; logged: string }) => `smtp_alert is on (smtp_server ${p.server}) and keepalived logged "${p.logged}"`,
+  'smtp-no-error': (p: { server: string }) => `smtp_alert is on (smtp_server ${p.server}) and keepalived logged no SMTP error: read journalctl -u keepalived | grep -i smtp`,
+});
+const say = MAILER_DIAGNOSES.say;
+
+/** Why `f.node` sent no mail: `mail-not-sent` with one cause per mailer (or the one reason there is none). */
+export function explainNoMail(f: MailerFacts): Diagnosis {
+  return say('mail-not-sent', { node: f.node }, mailerCauses(f));
+}
+
+function mailerCauses(f: MailerFacts): Diagnosis[] {
+  if (!f.hasConfig) return [say('mail-no-config', { node: f.node })];
+  if (!f.keepalivedRunning) return [say('mail-keepalived-stopped', { node: f.node })];
   if (f.commands.length === 0 && !f.smtpAlert) {
-    const keyword = f.stateKeyword ?? 'notify';
-    const instance = f.instance ? `vrrp_instance ${f.instance}` : 'the vrrp_instance';
-    return `${on}: ${instance} has no ${keyword} script and no smtp_alert, so nothing sends mail when it enters ${upper}: add ${keyword} "/etc/keepalived/notify.sh ${f.state.toLowerCase()}" (a script that runs mail) or smtp_alert.`;
+    return [say('mail-no-mailer', { instance: f.instance ?? null, keyword: f.stateKeyword ?? null, state: f.state })];
   }
 
-  const causes: string[] = [];
+  const causes: Diagnosis[] = [];
   for (const c of f.commands) {
     const said = f.logLines.filter((l) => l.includes(c.path));
-    const complaint = said.filter((l) => /not executable|cannot be (accessed|executed)|no such file|unsafe permissions|disabling|permission denied/i.test(l)).pop();
-    const logged = complaint ? `; keepalived logged ${quote(complaint)}` : '';
+    const line = said.filter((l) => /not executable|cannot be (accessed|executed)|no such file|unsafe permissions|disabling|permission denied/i.test(l)).pop();
+    const complaint = line === undefined ? null : logged(line);
     const p = c.probe;
     if (p && !p.exists) {
-      causes.push(`${c.keyword} runs ${c.path}, which does not exist on ${f.node}${logged}: put the script there or fix the path, then restart keepalived`);
+      causes.push(say('notify-script-missing', { node: f.node, keyword: c.keyword, path: c.path, logged: complaint }));
     } else if (p && !p.executable) {
-      causes.push(`${c.keyword} runs ${c.path}, which is not executable (mode ${p.mode ?? 'unknown'}, no run bit)${logged}: chmod +x ${c.path}, then restart keepalived`);
+      causes.push(say('notify-not-executable', { keyword: c.keyword, path: c.path, mode: p.mode ?? null, logged: complaint }));
     } else if (complaint && /unsafe permissions/i.test(complaint)) {
-      causes.push(`keepalived refused ${c.path}${logged}: with enable_script_security the script and every folder above it must be writable by root only (chmod 755, owner root), then restart keepalived`);
+      causes.push(say('notify-unsafe-permissions', { path: c.path, logged: complaint }));
     } else if (complaint) {
-      causes.push(`keepalived disabled ${c.path} when it started${logged}; the file looks right now (mode ${p?.mode ?? 'unknown'}), so restart keepalived to have it checked again`);
+      causes.push(say('notify-disabled-at-start', { path: c.path, logged: complaint, mode: p?.mode ?? null }));
     } else {
-      causes.push(`${c.keyword} runs ${c.path}, which exists and is executable: run it by hand (${c.command}) and read journalctl -u msmtp to see what became of its mail`);
+      causes.push(say('notify-looks-right', { keyword: c.keyword, path: c.path, command: c.command }));
     }
   }
   if (f.smtpAlert) {
     const smtpError = f.logLines.filter((l) => /smtp/i.test(l) && /error|fail|timeout|timed out|refused|cannot|unable/i.test(l)).pop();
-    if (!f.smtpServer) causes.push('smtp_alert is on but global_defs has no smtp_server, so keepalived has nowhere to send: add smtp_server 127.0.0.1');
-    else if (f.notificationEmail.length === 0) causes.push('smtp_alert is on but global_defs has no notification_email, so keepalived has nobody to mail');
-    else if (smtpError) causes.push(`smtp_alert is on (smtp_server ${f.smtpServer}) and keepalived logged ${quote(smtpError)}`);
-    else causes.push(`smtp_alert is on (smtp_server ${f.smtpServer}) and keepalived logged no SMTP error: read journalctl -u keepalived | grep -i smtp`);
+    if (!f.smtpServer) causes.push(say('smtp-no-server', {}));
+    else if (f.notificationEmail.length === 0) causes.push(say('smtp-no-recipient', {}));
+    else if (smtpError) causes.push(say('smtp-error', { server: f.smtpServer, logged: logged(smtpError) }));
+    else causes.push(say('smtp-no-error', { server: f.smtpServer }));
   }
-  return `${on}: ${causes.join('; ')}.`;
+  return causes;
 }
 
 /** Single-quote a word for sh. */

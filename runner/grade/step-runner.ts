@@ -2,15 +2,18 @@
  * Runs a lab's steps against a live lab: perform each step's action (as `kalab check` does for the
  * learner), work out the step's timing window from the nodes' own keepalived configs, and judge its
  * expectations. The browser's Check button uses judgeStep alone: there the learner did the action.
+ * What each action does and how each expectation is judged is the kind's (runner/kinds).
  */
 import type { LabInstance } from '../engine/lab-instance.ts';
-import type { Action, LabDefinition, NodeName, StepDefinition } from '../lab/definition.ts';
-import { masterDownIntervalMs, settleWindowMs, DEFAULT_SETTLE_MARGIN_MS } from '../keepalived/timing.ts';
+import type { LabDefinition, StepDefinition } from '../lab/definition.ts';
+import { actionOf, expectationOf, type Action } from '../kinds/registry.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
-import type { CheckResult, StepTiming } from './check.ts';
-import { checkFor } from './checks/index.ts';
-import { collectLbFacts, type LbFacts } from './facts.ts';
-import { awaitCondition } from './wait.ts';
+import type { CheckResult } from './check.ts';
+import type { Diagnosis } from './diagnosis.ts';
+import { collectLbFacts } from './facts.ts';
+import { timingFrom } from './step-timing.ts';
+import { latestAdverts, WIRE_MEMORY_MS, withWireTiming } from './wire-timing.ts';
+import { observationLost } from './withheld.ts';
 
 export interface CheckOutcome extends CheckResult {
   label: string;
@@ -23,6 +26,8 @@ export interface StepResult {
   /** From the start of the action to the verdict. */
   ms: number;
   message: string;
+  /** Why it failed, as a code with params (message is its text); undefined when the step passed or did not run. */
+  diagnosis?: Diagnosis;
   /** Set when the step ran: how long its action took (e.g. waiting for lb1 before starting lb2). */
   actionMs?: number;
   /** Set when the step ran: the settle window VRRP imposed after the action (the floor of the verdict time). */
@@ -49,55 +54,36 @@ export interface RunHooks {
   signal?: AbortSignal;
 }
 
-/** A verdict not reached by the settle window gets this much longer (half the window, at least 2 s). */
-export function deadlineGraceMs(settleMs: number): number {
-  return Math.max(2000, Math.round(settleMs / 2));
-}
-
-const DEFAULT_MASTER_DOWN_MS = 3 * 1000 + 1000 * (256 - 100) / 256;
-
-/** The step's timing window, from the configs of the nodes whose keepalived is running. */
-export function timingFrom(actionAt: number, facts: LbFacts[], startedAt?: number): StepTiming {
-  const running = facts.filter((f) => f.run === 'running' && f.keepalivedRunning && f.config).map((f) => f.config!);
-  const settleMs = settleWindowMs(running);
-  const masterDowns = running.flatMap((c) => c.instances.map((i) => masterDownIntervalMs(i)));
-  const masterDownMs = masterDowns.length ? Math.max(...masterDowns) : DEFAULT_MASTER_DOWN_MS;
-  const settleEndsAt = actionAt + settleMs;
-  return { actionAt, ...(startedAt !== undefined ? { startedAt } : {}), settleMs, settleEndsAt, deadline: settleEndsAt + deadlineGraceMs(settleMs), masterDownMs };
-}
-
 /**
  * Judge a step's expectations, in order, the first failure ending the step. `startedAt`: when the
- * action began, if the runner did it.
+ * action began, if the runner did it. A failure that rests on time the observer could not see
+ * (lostDuring) is withheld: the step fails with observation-lost, not with a guess.
  */
 export async function judgeStep(session: LabSession, step: StepDefinition, actionAt: number, signal?: AbortSignal, startedAt?: number): Promise<Omit<StepResult, 'ms'>> {
   const facts = await collectLbFacts(session.lab, session.observer);
-  const timing = timingFrom(actionAt, facts, startedAt);
+  const adverts = latestAdverts(session.observer.timeline(Date.now() - WIRE_MEMORY_MS), Date.now() - WIRE_MEMORY_MS);
+  const timing = timingFrom(actionAt, facts, startedAt, adverts);
   const checks: CheckOutcome[] = [];
   for (const expectation of step.expect) {
-    const check = checkFor(expectation);
-    const outcome = await check.judge({ lab: session.lab, observer: session.observer, timing, facts, signal });
+    const { check } = expectationOf(expectation);
+    const outcome = await check.judge({ lab: session.lab, observer: session.observer, timing, facts, ...(signal ? { signal } : {}) });
     checks.push({ label: check.label, ...outcome });
     if (!outcome.passed) break;
   }
   const failed = checks.find((c) => !c.passed);
-  return {
-    id: step.id,
-    title: step.title,
-    passed: !failed,
-    message: failed ? failed.message : checks.map((c) => c.message).join(' '),
-    settleMs: timing.settleMs,
-    masterDownMs: timing.masterDownMs,
-    checks,
-  };
+  const timings = { settleMs: timing.settleMs, masterDownMs: timing.masterDownMs, checks };
+  if (!failed) return { id: step.id, title: step.title, passed: true, message: checks.map((c) => c.message).join(' '), ...timings };
+  const lost = session.observer.lostDuring(Math.min(timing.actionAt, timing.startedAt ?? timing.actionAt), Date.now());
+  const diagnosis = lost.length > 0 ? observationLost(lost) : withWireTiming(failed.diagnosis, timing.wireDisagreements);
+  return { id: step.id, title: step.title, passed: false, message: diagnosis.text, diagnosis, ...timings };
 }
 
 /**
- * Where a step's settle window starts: when its action ended, except for a step that only observes,
- * which changes nothing: VRRP has been settling since the lab last changed.
+ * Where a step's settle window starts: when its action ended, except for an action that only
+ * observes, which changes nothing: VRRP has been settling since the lab last changed.
  */
 export function settleFrom(action: Action, actionEnded: number, lastActivityAt: number): number {
-  return 'observe' in action ? Math.min(actionEnded, lastActivityAt) : actionEnded;
+  return actionOf(action).effect === 'observes' ? Math.min(actionEnded, lastActivityAt) : actionEnded;
 }
 
 /** Run every step in order; after the first failure the rest are reported as not run. */
@@ -124,45 +110,6 @@ export async function runSteps(session: LabSession, lab: LabDefinition, hooks: R
 }
 
 /** Do what the learner would do for a step. */
-export async function performAction(session: LabSession, action: Action, signal?: AbortSignal): Promise<void> {
-  const { lab, observer } = session;
-  if ('start-keepalived' in action) {
-    const nodes = action['start-keepalived'];
-    for (const [i, node] of nodes.entries()) {
-      await lab.exec(node, 'systemctl start keepalived', { timeoutS: 30 });
-      if (i < nodes.length - 1) await awaitFirstMaster(session, node, signal);
-    }
-  } else if ('run' in action) {
-    await lab.exec(action.run.node, action.run.command, { timeoutS: 60 });
-    observer.noteActivity();
-  } else if ('freeze' in action) {
-    await lab.freeze(action.freeze);
-    await awaitRunState(session, action.freeze, 'frozen', signal);
-  } else if ('unfreeze' in action) {
-    await lab.unfreeze(action.unfreeze);
-    await awaitRunState(session, action.unfreeze, 'running', signal);
-  }
-}
-
-/**
- * Two nodes started in the same instant race, so the next node starts once this one holds the VIP,
- * or once its Master_Down_Interval plus a margin has passed if it never does.
- */
-async function awaitFirstMaster(session: LabSession, node: NodeName, signal?: AbortSignal): Promise<void> {
-  const started = Date.now();
-  const facts = (await collectLbFacts(session.lab, session.observer)).find((f) => f.node === node);
-  const instances = facts?.config?.instances ?? [];
-  const masterDown = instances.length ? Math.max(...instances.map((i) => masterDownIntervalMs(i))) : DEFAULT_MASTER_DOWN_MS;
-  if (!facts?.keepalivedRunning) return; // it did not start: nothing to wait for
-  await awaitCondition(session.observer, () => session.observer.vip().runningHolders.includes(node), {
-    notBefore: started,
-    deadline: started + masterDown + DEFAULT_SETTLE_MARGIN_MS,
-    signal,
-  });
-}
-
-/** Docker reports a pause or unpause as an event; wait for the observer to have seen it. */
-async function awaitRunState(session: LabSession, node: NodeName, state: 'frozen' | 'running', signal?: AbortSignal): Promise<void> {
-  const now = Date.now();
-  await awaitCondition(session.observer, () => session.observer.view(node).run === state, { notBefore: now, deadline: now + 5000, signal });
+export function performAction(session: LabSession, action: Action, signal?: AbortSignal): Promise<void> {
+  return actionOf(action).perform(session, signal);
 }

@@ -1,68 +1,20 @@
 /**
- * A lab is data: `labs/<id>/lab.yaml`, validated here. The engine knows the cast of nodes, a
- * handful of actions and a handful of expectation kinds; a lab composes them into steps.
+ * A lab is data: `labs/<id>/lab.yaml`, validated here. The engine knows the cast of nodes
+ * (kinds/cast.ts), a handful of actions and a handful of expectation kinds (kinds/registry.ts);
+ * a lab composes them into steps.
  */
 import { z } from 'zod';
+import { isDiagnosisCode } from '../grade/catalogue.ts';
+import { nodeNameSchema, type NodeName } from '../kinds/cast.ts';
+import * as kinds from '../kinds/registry.ts';
 
-/** The fixed cast of the lab contract, with each node's host number on the lab subnet. */
-export const NODE_HOSTS = {
-  lb1: 11,
-  lb2: 12,
-  web1: 21,
-  web2: 22,
-  mail: 25,
-  client: 30,
-} as const;
-export const VIP_HOST = 100;
+export { NODE_HOSTS, NODE_NAMES, VIP_HOST, nodeNameSchema, roleOf, type NodeName, type NodeRole } from '../kinds/cast.ts';
+export type { Action, Expectation } from '../kinds/registry.ts';
 
-export type NodeName = keyof typeof NODE_HOSTS;
-export const NODE_NAMES = Object.keys(NODE_HOSTS) as NodeName[];
-export const nodeNameSchema = z.enum(NODE_NAMES as [NodeName, ...NodeName[]]);
-
-/** What a node is for; decides which services its image starts. */
-export type NodeRole = 'lb' | 'web' | 'mail' | 'client';
-export function roleOf(node: NodeName): NodeRole {
-  if (node === 'lb1' || node === 'lb2') return 'lb';
-  if (node === 'web1' || node === 'web2') return 'web';
-  return node;
-}
-
-// ---- Actions: what the learner does in a step (and `kalab check` does for them). ----
-
-const one = <K extends string, T extends z.ZodTypeAny>(key: K, value: T) =>
-  z.object({ [key]: value } as { [P in K]: T }).strict();
-
-export const actionSchema = z.union([
-  /** Start keepalived on each node in order; the next starts once the first holds the VIP. */
-  one('start-keepalived', z.array(nodeNameSchema).min(1)),
-  /** Run a shell command on a node, e.g. `systemctl stop keepalived`. */
-  one('run', z.object({ node: nodeNameSchema, command: z.string().min(1) }).strict()),
-  /** Freeze a node (`docker pause`): no adverts, no goodbye, addresses kept. */
-  one('freeze', nodeNameSchema),
-  one('unfreeze', nodeNameSchema),
-  /** Nothing to do: the step only observes. */
-  one('observe', z.literal(true)),
-]);
-export type Action = z.infer<typeof actionSchema>;
-
-// ---- Expectations: what the grader checks after the action. ----
-
-export const expectationSchema = z.union([
-  /** The VIP is on this node only (among running nodes) at the end of the settle window. */
-  one('vip-on', nodeNameSchema),
-  /** `curl http://VIP/` from the client answers with this node's page. */
-  one('served-by', nodeNameSchema),
-  /** The VIP stays on this node, without a break, for `intervals` Master_Down_Intervals. */
-  one('vip-stays', z.object({ node: nodeNameSchema, intervals: z.number().positive().default(3) }).strict()),
-  /** Watch VRRP adverts for a while: every one unicast between the lb nodes, none multicast. */
-  one('unicast-only', z.object({ watchMs: z.number().int().positive().default(3000) }).strict()),
-  /** A mail reaches the mail node, from this node, announcing this state. */
-  one(
-    'mail-announces',
-    z.object({ from: nodeNameSchema, state: z.string().min(1), withinMs: z.number().int().positive().default(15000) }).strict(),
-  ),
-]);
-export type Expectation = z.infer<typeof expectationSchema>;
+// The kinds' schemas are read when a lab is parsed, not when this module loads: the kinds' own
+// modules (through the grader) import this one, and may be loaded first.
+export const actionSchema = z.lazy(() => kinds.actionSchema());
+export const expectationSchema = z.lazy(() => kinds.expectationSchema());
 
 export const stepSchema = z
   .object({
@@ -83,7 +35,7 @@ export const brokenSolutionSchema = z
     mistake: z.string().min(1),
     /** The step id it must fail at. */
     failsAt: z.string().min(1),
-    /** A regular expression (case-insensitive) the failure message must match. */
+    /** A diagnosis code (grade/catalogue.ts) that the failed step's diagnosis, or one of its causes, must carry. */
     diagnosis: z.string().min(1),
   })
   .strict();
@@ -129,23 +81,14 @@ export const labSchema = z
       if (!ids.has(broken.failsAt)) {
         ctx.addIssue({ code: 'custom', message: `broken solution ${broken.dir} fails at "${broken.failsAt}", which is not a step id` });
       }
+      if (!isDiagnosisCode(broken.diagnosis)) {
+        ctx.addIssue({ code: 'custom', message: `broken solution ${broken.dir} names the diagnosis "${broken.diagnosis}", which is not a diagnosis code (see runner/grade/catalogue.ts)` });
+      }
     }
   });
 export type LabDefinition = z.infer<typeof labSchema>;
 
-/** Every node a step's action or expectations refer to. */
+/** Every node a step's commands, action or expectations refer to. */
 export function nodesNamedBy(step: StepDefinition): NodeName[] {
-  const names: NodeName[] = step.commands.map((c) => c.node);
-  const a = step.do;
-  if ('start-keepalived' in a) names.push(...a['start-keepalived']);
-  if ('run' in a) names.push(a.run.node);
-  if ('freeze' in a) names.push(a.freeze);
-  if ('unfreeze' in a) names.push(a.unfreeze);
-  for (const e of step.expect) {
-    if ('vip-on' in e) names.push(e['vip-on']);
-    if ('served-by' in e) names.push(e['served-by']);
-    if ('vip-stays' in e) names.push(e['vip-stays'].node);
-    if ('mail-announces' in e) names.push(e['mail-announces'].from);
-  }
-  return names;
+  return [...step.commands.map((c) => c.node), ...kinds.actionOf(step.do).nodes, ...step.expect.flatMap((e) => kinds.expectationOf(e).nodes)];
 }

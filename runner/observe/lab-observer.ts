@@ -1,23 +1,28 @@
 /**
- * Follows a running lab as events, never by polling containers:
- *  - per node, one long-lived `ip -o monitor address`, seeded with a snapshot, for who holds the VIP;
- *  - per lb node, an outbound `tcpdump` of VRRP, for the adverts each node sends (priority, destination);
- *  - per lb node, `tail -F` of keepalived's log, for state changes and daemon start/stop;
- *  - on a mail node, `tail -F` of its mailbox, for every mail it receives;
- *  - Docker's event stream, for frozen (paused) and stopped nodes.
+ * Follows a running lab as events, never by polling, and only from outside the learner's reach:
+ *  - beside each lb node, the grader's eyes (runner/observe/eyes.ts: a container sharing only the
+ *    node's network namespace) follow its addresses (`ip -o monitor address` after a snapshot),
+ *    the VRRP adverts it sends (`tcpdump`), and keepalived's log (read-only);
+ *  - beside the mail node, eyes follow its mailbox;
+ *  - Docker's event stream says which nodes are frozen (paused) or stopped;
+ *  - `docker top` (the engine's view of a node's processes) says whether keepalived runs.
  * Every change lands in one timeline with a timestamp; listeners (grader, CLI, browser) subscribe.
+ * When the eyes or the event stream stop seeing, the gap is recorded (lostDuring) and the watcher
+ * is started again: an observation that was lost is said to be lost, never guessed.
  */
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import type { LabInstance } from '../engine/lab-instance.ts';
-import type { LineStream } from '../engine/exec.ts';
-import { LABEL_INSTANCE, LABEL_NODE } from '../engine/labels.ts';
-import { roleOf, type NodeName } from '../lab/definition.ts';
+import { LABEL_INSTANCE, LABEL_NODE, LABEL_PART } from '../engine/labels.ts';
+import { roleOf, type NodeName } from '../kinds/cast.ts';
 import { nodeAt } from '../lab/addresses.ts';
 import type { LabEvent, NodeRunState, VipSnapshot, VrrpState } from '../shared/events.ts';
 import { parseAddressLine, parseAdvertLine, parseKeepalivedLogLine } from './parse.ts';
-import { watchMailbox } from './mail-watcher.ts';
+import { mailboxReader } from './mail-watcher.ts';
+import type { MailMessage } from './mbox.ts';
+import { followEyes, type EyesFollower } from './eyes.ts';
+import { nodeProcesses } from './processes.ts';
 
 /** Where the node image's systemctl shim writes keepalived's log (docker/node). */
 export const KEEPALIVED_LOG = '/var/log/kalab/keepalived.log';
@@ -32,8 +37,10 @@ export interface NodeView {
   keepalived: boolean;
   /** Latest VRRP state per instance, from keepalived's log. */
   vrrp: Record<string, VrrpState>;
-  /** The latest advert this node sent. */
-  lastAdvert?: { t: number; priority: number; dst: string; vrid: number };
+  /** The latest advert this node sent, as captured on the wire. */
+  lastAdvert?: { t: number; priority: number; dst: string; vrid: number; intervalS: number };
+  /** The interface the VIP was last seen on. */
+  lastIface?: string;
 }
 
 /** A stretch of time in which one of a node's watchers was not observing (it ended and was restarted). */
@@ -46,12 +53,24 @@ export interface ObservationGap {
   to?: number;
 }
 
+/** After a broken event stream, try again this often. */
+const ENGINE_RETRY_MS = 500;
+
+/** What each eyes watcher observes, for gaps. */
+const EYES_WATCHES: Record<string, string[]> = {
+  lb: ['addresses', 'adverts', 'keepalived-log'],
+  mail: ['mail'],
+  client: [],
+};
+
 export class LabObserver {
   private readonly emitter = new EventEmitter();
   private readonly events: LabEvent[] = [];
   private readonly views = new Map<NodeName, NodeView>();
-  private readonly watchers: LineStream[] = [];
+  private readonly eyes: EyesFollower[] = [];
+  private readonly gaps: ObservationGap[] = [];
   private dockerEvents?: Readable;
+  private engineSince = Math.floor(Date.now() / 1000);
   private stopped = false;
   /** When something last changed that VRRP may still be reacting to (see lastActivityAt). */
   private activityAt = Date.now();
@@ -63,22 +82,36 @@ export class LabObserver {
     }
   }
 
-  /** Start one node's watchers; resolves once they have their snapshots. */
+  /** Start the eyes beside a node (if it has any); resolves once they see. */
   async watchNode(node: NodeName): Promise<void> {
-    const watchers: Promise<void>[] = [this.watchAddresses(node)];
-    if (roleOf(node) === 'lb') watchers.push(this.watchAdverts(node), this.watchKeepalivedLog(node));
-    if (roleOf(node) === 'mail') watchers.push(this.watchMail(node));
-    await Promise.all(watchers);
+    if (!this.lab.watchedNodes.includes(node)) return;
+    const view = this.views.get(node)!;
+    const watches = EYES_WATCHES[roleOf(node)] ?? [];
+    const onMail = watches.includes('mail') ? mailboxReader((m) => this.recordMail(node, m)) : () => undefined;
+    const follower = followEyes(this.lab.eyes(node), {
+      watchesAddresses: watches.includes('addresses'),
+      handlers: {
+        onAddressSnapshot: (lines) => this.applyAddressSnapshot(node, lines),
+        onAddressLine: (line) => this.applyAddressLine(node, line),
+        onAdvertLine: (line) => this.applyAdvert(node, line),
+        onKeepalivedLogLine: (line) => this.applyLogLine(node, line),
+        onMailLine: onMail,
+      },
+      onLost: (t) => this.openGaps(node, watches, t),
+      onRestored: (t) => this.closeGaps(node, t),
+    });
+    this.eyes.push(follower);
+    // Seed: is keepalived already running (a lab the browser reconnects to)? The engine's view.
+    if (roleOf(node) === 'lb') view.keepalived = (await nodeProcesses(this.lab.container(node))).has('keepalived');
+    await follower.ready;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.dockerEvents?.destroy();
-    await Promise.all(this.watchers.map((w) => w.stop()));
+    for (const e of this.eyes) e.stop();
     this.emitter.removeAllListeners();
   }
-
-  private readonly gaps: ObservationGap[] = [];
 
   /** The gaps that overlap [from, to]: a verdict that needed that time must say it could not observe. */
   lostDuring(from: number, to: number): ObservationGap[] {
@@ -130,8 +163,9 @@ export class LabObserver {
     if (this.stopped) return;
     this.events.push(event);
     if (this.events.length > TIMELINE_LIMIT) this.events.splice(0, this.events.length - TIMELINE_LIMIT);
-    // Adverts are the steady heartbeat and mail is a consequence of a change: neither is a change VRRP reacts to.
-    if (event.type !== 'advert' && event.type !== 'mail') this.noteActivity(event.t);
+    // Adverts are the steady heartbeat, mail is a consequence of a change, and the grader's own
+    // sight is not the lab's: none of them is a change VRRP reacts to.
+    if (event.type !== 'advert' && event.type !== 'mail' && event.type !== 'observer') this.noteActivity(event.t);
     this.emitter.emit('event', event);
   }
 
@@ -139,107 +173,130 @@ export class LabObserver {
     const view = this.views.get(node)!;
     if (view.holdsVip === held) return;
     view.holdsVip = held;
+    view.lastIface = iface;
     this.record({ type: 'vip', t: Date.now(), node, held, iface });
   }
 
-  private async watchAddresses(node: NodeName): Promise<void> {
-    const vip = this.lab.addresses.vip;
-    const onLine = (line: string) => {
+  private applyAddressLine(node: NodeName, line: string): void {
+    const parsed = parseAddressLine(line);
+    if (parsed && parsed.address === this.lab.addresses.vip) this.setHolds(node, !parsed.deleted, parsed.iface);
+  }
+
+  /** The snapshot replaces what was known: folded in arrival order, from "holds nothing". */
+  private applyAddressSnapshot(node: NodeName, lines: string[]): void {
+    let held: { iface: string } | undefined;
+    for (const line of lines) {
       const parsed = parseAddressLine(line);
-      if (parsed && parsed.address === vip) this.setHolds(node, !parsed.deleted, parsed.iface);
-    };
-    // The monitor starts first, then the snapshot: a change between the two shows in both, and
-    // applying an add or delete twice is harmless.
-    this.watchers.push(await this.lab.watchLines(node, 'ip -o monitor address', onLine));
-    const snapshot = await this.lab.exec(node, 'ip -o addr show', { timeoutS: 5 });
-    for (const line of snapshot.stdout.split('\n')) onLine(line);
+      if (parsed && parsed.address === this.lab.addresses.vip) held = parsed.deleted ? undefined : { iface: parsed.iface };
+    }
+    this.setHolds(node, held !== undefined, held?.iface ?? this.views.get(node)!.lastIface ?? 'eth0');
   }
 
-  private async watchAdverts(node: NodeName): Promise<void> {
-    // Outbound only: each advert is recorded once, by the node that sent it.
-    const command = "tcpdump -i eth0 -Q out -nn -l -p 'ip proto 112' 2>/dev/null";
-    this.watchers.push(
-      await this.lab.watchLines(node, command, (line) => {
-        const advert = parseAdvertLine(line);
-        if (!advert) return;
-        const view = this.views.get(node)!;
-        const t = Date.now();
-        // A changed priority (a health check's weight) is something VRRP is still reacting to.
-        if (view.lastAdvert && view.lastAdvert.priority !== advert.priority) this.noteActivity(t);
-        view.lastAdvert = { t, priority: advert.priority, dst: advert.dst, vrid: advert.vrid };
-        this.record({ type: 'advert', t, node, src: advert.src, dst: advert.dst, vrid: advert.vrid, priority: advert.priority, intervalS: advert.intervalS, version: advert.version });
-      }),
-    );
-  }
-
-  private async watchKeepalivedLog(node: NodeName): Promise<void> {
+  private applyAdvert(node: NodeName, line: string): void {
+    const advert = parseAdvertLine(line);
+    if (!advert) return;
     const view = this.views.get(node)!;
-    // Seed: is keepalived already running (a lab the browser reconnects to)?
-    const running = await this.lab.exec(node, 'pidof keepalived', { timeoutS: 5 });
-    view.keepalived = running.exitCode === 0;
-    this.watchers.push(
-      await this.lab.watchLines(node, `tail -F -n 0 ${KEEPALIVED_LOG} 2>/dev/null`, (line) => {
-        const parsed = parseKeepalivedLogLine(line);
-        if (!parsed) return;
-        const t = Date.now();
-        if (parsed.kind === 'state') {
-          view.vrrp[parsed.instance] = parsed.state;
-          this.record({ type: 'vrrp', t, node, instance: parsed.instance, state: parsed.state });
-        } else {
-          view.keepalived = parsed.running;
-          if (!parsed.running) for (const name of Object.keys(view.vrrp)) view.vrrp[name] = 'STOPPED';
-          this.record({ type: 'keepalived', t, node, running: parsed.running });
-        }
-      }),
-    );
+    const t = Date.now();
+    // A changed priority (a health check's weight) is something VRRP is still reacting to.
+    if (view.lastAdvert && view.lastAdvert.priority !== advert.priority) this.noteActivity(t);
+    view.lastAdvert = { t, priority: advert.priority, dst: advert.dst, vrid: advert.vrid, intervalS: advert.intervalS };
+    this.record({ type: 'advert', t, node, src: advert.src, dst: advert.dst, vrid: advert.vrid, priority: advert.priority, intervalS: advert.intervalS, version: advert.version });
   }
 
-  private async watchMail(node: NodeName): Promise<void> {
-    this.watchers.push(
-      await watchMailbox(
-        (command, onLine) => this.lab.watchLines(node, command, onLine),
-        (m) => {
-          const sender = m.client ? this.nodeAtAddress(m.client) : undefined;
-          this.record({
-            type: 'mail',
-            t: Date.now(),
-            node,
-            ...(sender ? { sender } : {}),
-            ...(m.client ? { client: m.client } : {}),
-            ...(m.helo ? { helo: m.helo } : {}),
-            ...(m.envelopeFrom ? { envelopeFrom: m.envelopeFrom } : {}),
-            ...(m.to ? { to: m.to } : {}),
-            subject: m.subject,
-            body: m.body,
-          });
-        },
-      ),
-    );
+  /** keepalived's log: for the timeline and diagnoses (a learner can delete it; verdicts never read it). */
+  private applyLogLine(node: NodeName, line: string): void {
+    const parsed = parseKeepalivedLogLine(line);
+    if (!parsed) return;
+    const view = this.views.get(node)!;
+    const t = Date.now();
+    if (parsed.kind === 'state') {
+      view.vrrp[parsed.instance] = parsed.state;
+      this.record({ type: 'vrrp', t, node, instance: parsed.instance, state: parsed.state });
+    } else {
+      view.keepalived = parsed.running;
+      if (!parsed.running) for (const name of Object.keys(view.vrrp)) view.vrrp[name] = 'STOPPED';
+      this.record({ type: 'keepalived', t, node, running: parsed.running });
+    }
   }
 
-  /** Follow Docker's events for this lab copy: frozen, unfrozen and stopped nodes. */
+  private recordMail(node: NodeName, m: MailMessage): void {
+    const sender = m.client ? this.nodeAtAddress(m.client) : undefined;
+    this.record({
+      type: 'mail',
+      t: Date.now(),
+      node,
+      ...(sender ? { sender } : {}),
+      ...(m.client ? { client: m.client } : {}),
+      ...(m.helo ? { helo: m.helo } : {}),
+      ...(m.envelopeFrom ? { envelopeFrom: m.envelopeFrom } : {}),
+      ...(m.to ? { to: m.to } : {}),
+      subject: m.subject,
+      body: m.body,
+    });
+  }
+
+  private openGaps(node: NodeName, watchers: readonly string[], t: number): void {
+    if (this.stopped) return;
+    for (const watcher of watchers) {
+      if (!this.gaps.some((g) => g.node === node && g.watcher === watcher && g.to === undefined)) this.gaps.push({ node, watcher, from: t });
+    }
+    this.record({ type: 'observer', t, node, seeing: false, watchers: [...watchers] });
+  }
+
+  private closeGaps(node: NodeName, t: number): void {
+    const closed = this.gaps.filter((g) => g.node === node && g.to === undefined);
+    for (const g of closed) g.to = t;
+    if (closed.length) this.record({ type: 'observer', t, node, seeing: true, watchers: closed.map((g) => g.watcher) });
+  }
+
+  /**
+   * Follow Docker's events for this lab copy: frozen, unfrozen and stopped nodes. When the stream
+   * breaks, every node's run state is unobserved until it is followed again (from where it broke:
+   * Docker replays events `since` then, so none is missed).
+   */
   async watchEngine(): Promise<void> {
     const stream = (await this.lab.docker.getEvents({
-      filters: { type: ['container'], label: [`${LABEL_INSTANCE}=${this.lab.instance}`], event: ['pause', 'unpause', 'die', 'start'] },
+      since: this.engineSince,
+      filters: { type: ['container'], label: [`${LABEL_INSTANCE}=${this.lab.instance}`, `${LABEL_PART}=node`], event: ['pause', 'unpause', 'die', 'start'] },
     })) as Readable;
     this.dockerEvents = stream;
-    createInterface({ input: stream }).on('line', (line) => {
-      let event: { status?: string; Action?: string; Actor?: { Attributes?: Record<string, string> } };
-      try {
-        event = JSON.parse(line);
-      } catch {
-        return;
-      }
-      const node = event.Actor?.Attributes?.[LABEL_NODE] as NodeName | undefined;
-      if (!node || !this.views.has(node)) return;
-      const action = event.Action ?? event.status;
-      const state: NodeRunState | undefined =
-        action === 'pause' ? 'frozen' : action === 'unpause' || action === 'start' ? 'running' : action === 'die' ? 'stopped' : undefined;
-      if (!state) return;
-      this.views.get(node)!.run = state;
-      this.record({ type: 'node', t: Date.now(), node, state });
-    });
-    stream.on('error', () => undefined);
+    createInterface({ input: stream }).on('line', (line) => this.applyEngineEvent(line));
+    const broken = () => {
+      if (this.stopped || this.dockerEvents !== stream) return;
+      const t = Date.now();
+      for (const node of this.views.keys()) this.openGaps(node, ['engine'], t);
+      const retry = () => {
+        if (this.stopped) return;
+        this.watchEngine().then(
+          () => {
+            for (const node of this.views.keys()) this.closeGaps(node, Date.now());
+          },
+          () => setTimeout(retry, ENGINE_RETRY_MS).unref(),
+        );
+      };
+      retry();
+    };
+    stream.on('error', broken);
+    stream.on('end', broken);
+    stream.on('close', broken);
+  }
+
+  private applyEngineEvent(line: string): void {
+    let event: { status?: string; Action?: string; time?: number; Actor?: { Attributes?: Record<string, string> } };
+    try {
+      event = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (event.time) this.engineSince = Math.max(this.engineSince, event.time);
+    const node = event.Actor?.Attributes?.[LABEL_NODE] as NodeName | undefined;
+    if (!node || !this.views.has(node)) return;
+    const action = event.Action ?? event.status;
+    const state: NodeRunState | undefined =
+      action === 'pause' ? 'frozen' : action === 'unpause' || action === 'start' ? 'running' : action === 'die' ? 'stopped' : undefined;
+    if (!state || this.views.get(node)!.run === state) return;
+    this.views.get(node)!.run = state;
+    this.record({ type: 'node', t: Date.now(), node, state });
   }
 
   /** Which lab node an advert's destination names, for unicast checks (undefined: multicast or foreign). */

@@ -1,10 +1,10 @@
 /**
- * Follows the mail node's mailbox with one long-lived `tail -F -n +1`: every message already there,
- * then each new one as Postfix appends it. `-F` follows the name, so a learner emptying the mailbox
- * (`: > /var/mail/lab`) or a mail reader rewriting it does not end the watch; messages seen before
- * (same Postfix queue id) are not reported again.
+ * Reads the mail node's mailbox as the grader's eyes follow it (`tail -F -n +1`, see
+ * docker/node/rootfs/usr/local/sbin/kalab-eyes): every message already there, then each new one as
+ * Postfix appends it. `-F` follows the name, so a learner emptying the mailbox (`: > /var/mail/lab`)
+ * or a mail reader rewriting it does not end the watch; messages seen before (same Postfix queue
+ * id) are not reported again, also when restarted eyes read the mailbox from its start once more.
  */
-import type { LineStream } from '../engine/exec.ts';
 import { messageKey, MboxReader, type MailMessage } from './mbox.ts';
 
 /** Where the node image's Postfix delivers every message (docker/node). */
@@ -13,14 +13,8 @@ export const MAILBOX = '/var/mail/lab';
 /** Deliveries remembered for de-duplication; a lab session sees far fewer. */
 const SEEN_LIMIT = 10_000;
 
-/**
- * Start following the mailbox; `onMessage` gets each new message once. `watch` runs the command in
- * the mail node (LabInstance.watchLines bound to it).
- */
-export async function watchMailbox(
-  watch: (command: string, onLine: (line: string) => void) => Promise<LineStream>,
-  onMessage: (message: MailMessage) => void,
-): Promise<LineStream> {
+/** A line sink for the mailbox's lines; `onMessage` gets each new message once. */
+export function mailboxReader(onMessage: (message: MailMessage) => void): (line: string) => void {
   const reader = new MboxReader();
   const seen = new Set<string>();
   let flushQueued = false;
@@ -44,8 +38,8 @@ export async function watchMailbox(
     });
   };
 
-  return watch(`tail -F -n +1 ${MAILBOX} 2>/dev/null`, (line) => {
+  return (line) => {
     deliver(reader.push(line));
     flushAfterBurst();
-  });
+  };
 }

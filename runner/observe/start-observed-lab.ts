@@ -8,13 +8,16 @@
  */
 import type Docker from 'dockerode';
 import { LabInstance, type LabInstanceOptions } from '../engine/lab-instance.ts';
-import type { Solution } from '../engine/solution.ts';
+import { mapSolutionAddresses, type Solution } from '../engine/solution.ts';
+import { addressMap } from '../lab/address-map.ts';
 import type { LabDefinition } from '../lab/definition.ts';
 import { LabObserver } from './lab-observer.ts';
 
 export interface ObservedLab {
   lab: LabInstance;
   observer: LabObserver;
+  /** Solution files whose canonical addresses were mapped to this copy's subnet, with how many. */
+  mapped: { file: string; count: number }[];
 }
 
 export async function startObservedLab(
@@ -25,9 +28,15 @@ export async function startObservedLab(
   const lab = await LabInstance.start(docker, definition, opts);
   const observer = new LabObserver(lab);
   try {
+    // A copy off its canonical subnet runs the solution with the copy's own addresses.
+    let solution = opts.solution;
+    let mapped: ObservedLab['mapped'] = [];
+    if (solution && lab.addresses.subnet !== definition.subnet) {
+      ({ solution, replaced: mapped } = mapSolutionAddresses(solution, addressMap(definition.subnet, lab.addresses.subnet)));
+    }
     await observer.watchEngine();
-    await Promise.all([...lab.nodes.map((node) => observer.watchNode(node)), opts.solution ? lab.applySolution(opts.solution) : undefined]);
-    return { lab, observer };
+    await Promise.all([...lab.nodes.map((node) => observer.watchNode(node)), solution ? lab.applySolution(solution) : undefined]);
+    return { lab, observer, mapped };
   } catch (err) {
     await observer.stop().catch(() => undefined);
     await lab.teardown().catch(() => undefined);

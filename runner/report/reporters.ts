@@ -2,17 +2,28 @@
  * The contract's reporters: pretty (people), json (one object), junit (CI systems).
  * Each turns finished results into text; the pretty reporter also prints steps as they finish.
  */
+import { diagnosisData } from '../grade/diagnosis.ts';
 import type { LabRunResult, StepResult } from '../grade/step-runner.ts';
 
 export type ReporterName = 'pretty' | 'json' | 'junit';
 export const REPORTERS: ReporterName[] = ['pretty', 'json', 'junit'];
 
-/** The contract's JSON for one lab: {lab, passed, steps: [{id, title, passed, ms, message}]}. */
+/**
+ * The contract's JSON for one lab: {lab, passed, steps: [{id, title, passed, ms, message}]}, and on
+ * a failed step its diagnosis as data ({code, params, causes?}) for tools that match codes.
+ */
 export function toJsonObject(result: LabRunResult): object {
   return {
     lab: result.lab,
     passed: result.passed,
-    steps: result.steps.map(({ id, title, passed, ms, message }) => ({ id, title, passed, ms, message })),
+    steps: result.steps.map(({ id, title, passed, ms, message, diagnosis }) => ({
+      id,
+      title,
+      passed,
+      ms,
+      message,
+      ...(!passed && diagnosis ? { diagnosis: diagnosisData(diagnosis) } : {}),
+    })),
   };
 }
 
@@ -33,7 +44,8 @@ export function renderJunit(results: LabRunResult[]): string {
       const open = `    <testcase classname="kalab.${escapeXml(r.lab)}" name="${escapeXml(s.id)}: ${escapeXml(s.title)}" time="${(s.ms / 1000).toFixed(3)}"`;
       if (s.passed) return `${open}/>`;
       if (s.message === 'not run') return `${open}>\n      <skipped message="not run: an earlier step failed"/>\n    </testcase>`;
-      return `${open}>\n      <failure message="${escapeXml(s.message)}">${escapeXml(s.message)}</failure>\n    </testcase>`;
+      const type = s.diagnosis ? ` type="${escapeXml(s.diagnosis.code)}"` : '';
+      return `${open}>\n      <failure message="${escapeXml(s.message)}"${type}>${escapeXml(s.message)}</failure>\n    </testcase>`;
     });
     return `  <testsuite name="${escapeXml(r.lab)}" tests="${r.steps.length}" failures="${failures}" skipped="${skipped}" time="${time}">\n${cases.join('\n')}\n  </testsuite>`;
   });

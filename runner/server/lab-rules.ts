@@ -3,6 +3,7 @@
  * the editor only files under /etc/keepalived/ on the lab's load balancers.
  */
 import path from 'node:path';
+import { actionOf, isRunnerAction } from '../kinds/registry.ts';
 import { roleOf, type LabDefinition, type NodeName, type StepDefinition } from '../lab/definition.ts';
 import type { ServerMessage } from '../shared/protocol.ts';
 import { RequestError } from './request-error.ts';
@@ -59,20 +60,20 @@ export function welcomeFor(lab: LabDefinition): Extract<ServerMessage, { type: '
     lab: lab.id,
     title: lab.title,
     steps: lab.steps.map((s) => {
-      const d = s.do;
+      const action = actionOf(s.do);
+      // A runner action is a button for the node it acts on.
+      const button = isRunnerAction(action.kind) ? { action: action.kind, node: action.nodes[0] } : {};
       const commands = s.commands.length ? { commands: s.commands.map((c) => ({ node: c.node, command: c.command })) } : {};
-      if ('freeze' in d) return { id: s.id, title: s.title, action: 'freeze' as const, node: d.freeze, ...commands };
-      if ('unfreeze' in d) return { id: s.id, title: s.title, action: 'unfreeze' as const, node: d.unfreeze, ...commands };
-      return { id: s.id, title: s.title, ...commands };
+      return { id: s.id, title: s.title, ...button, ...commands };
     }),
     editable: editableNodes(lab),
   };
 }
 
-/** The action a page may ask the runner to do for a step: only what a terminal cannot (freeze, unfreeze). */
+/** The action a page may ask the runner to do for a step: only what a terminal cannot (the kinds performed by the runner). */
 export function requireRunnerAction(lab: LabDefinition, stepId: string): StepDefinition {
   const step = requireStep(lab, stepId);
-  if (!('freeze' in step.do) && !('unfreeze' in step.do)) {
+  if (!isRunnerAction(actionOf(step.do).kind)) {
     throw new RequestError(`Step "${step.id}" is done in a terminal, not by the runner: type its commands, then press Check.`);
   }
   return step;

@@ -17,6 +17,8 @@ export type LabEvent =
   /** keepalived said so in its log: an instance changed state, or the daemon started or stopped. */
   | { type: 'vrrp'; t: number; node: NodeName; instance: string; state: VrrpState }
   | { type: 'keepalived'; t: number; node: NodeName; running: boolean }
+  /** The grader's eyes on a node stopped seeing (these watchers are lost from `t`) or see again. */
+  | { type: 'observer'; t: number; node: NodeName; seeing: boolean; watchers: string[] }
   /** A message the lab's mail node received (its mailbox, /var/mail/lab, grew by one message). */
   | MailEvent;
 

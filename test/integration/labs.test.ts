@@ -1,11 +1,13 @@
 /**
  * Every lab, through the real `kalab check` command on the real engine: its reference solution
- * and every variant pass every step, and each broken solution fails at the step its lab.yaml names, with a
- * diagnosis that names the mistake. Labs run concurrently (their subnets differ); the solutions
+ * and every variant pass every step, and each broken solution fails at the step its lab.yaml names, with the
+ * diagnosis code its lab.yaml names (on the failure or one of its causes) and the English text of that diagnosis. Labs run concurrently (their subnets differ); the solutions
  * of one lab run one after another.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderDiagnosis } from '../../runner/grade/catalogue.ts';
+import { codesOf, type DiagnosisData } from '../../runner/grade/diagnosis.ts';
 import { loadAllLabs } from '../../runner/lab/registry.ts';
 import { kalab } from '../helpers/cli.ts';
 import { leftovers } from '../helpers/docker.ts';
@@ -13,7 +15,7 @@ import { leftovers } from '../helpers/docker.ts';
 interface JsonReport {
   lab: string;
   passed: boolean;
-  steps: { id: string; title: string; passed: boolean; ms: number; message: string }[];
+  steps: { id: string; title: string; passed: boolean; ms: number; message: string; diagnosis?: DiagnosisData }[];
 }
 
 async function checkJson(lab: string, solution: string): Promise<{ code: number | null; report: JsonReport; stderr: string }> {
@@ -48,7 +50,12 @@ describe.concurrent('every lab, checked by kalab check', () => {
         const failedAt = run.report.steps.find((s) => !s.passed);
         expect(run.code, `${broken.dir}: ${broken.mistake}`).toBe(1);
         expect(failedAt?.id, `${broken.dir} failed at ${failedAt?.id}: ${failedAt?.message}`).toBe(broken.failsAt);
-        expect(failedAt!.message).toMatch(new RegExp(broken.diagnosis, 'i'));
+        const diagnosis = failedAt!.diagnosis;
+        expect(diagnosis, `${broken.dir}: a failed step carries its diagnosis`).toBeDefined();
+        expect(codesOf(diagnosis!), `${broken.dir}: ${failedAt!.message}`).toContain(broken.diagnosis);
+        // The message is still the English sentence, rendered from the same code and params.
+        expect(failedAt!.message.length).toBeGreaterThan(20);
+        expect(failedAt!.message).toBe(renderDiagnosis(diagnosis!));
         const after = run.report.steps.slice(run.report.steps.indexOf(failedAt!) + 1);
         expect(after.every((s) => !s.passed && s.message === 'not run')).toBe(true);
       }

@@ -394,7 +394,10 @@ describe('the workbench server on the real engine', () => {
     page.send({ type: 'lab.reset' });
     await page.waitFor('progress', (m) => m.verdicts.length === 0, { from: n });
     await page.waitFor('lab.state', (m) => m.status === 'running', { from: n, timeoutMs: 120_000 });
-    expect((await leftovers(LAB)).containers.length).toBe(5);
+    // Five nodes, and the grader's eyes beside lb1, lb2 and the client.
+    const containers = (await leftovers(LAB)).containers;
+    expect(containers.filter((c) => !c.endsWith('-eyes'))).toHaveLength(5);
+    expect(containers.filter((c) => c.endsWith('-eyes')).sort()).toEqual([`/kalab-${LAB}-client-eyes`, `/kalab-${LAB}-lb1-eyes`, `/kalab-${LAB}-lb2-eyes`]);
     await server.close();
     expect(await leftovers(LAB)).toEqual({ containers: [], networks: [] });
   });

@@ -1,14 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { codesOf } from '../../runner/grade/diagnosis.ts';
 import {
   describeArrivals,
   describeMail,
   findAnnouncement,
+  mailAnnouncement,
   mailAnnounces,
   mailIsFrom,
   mailWindowStart,
-} from '../../runner/grade/checks/mail-announces.ts';
+} from '../../runner/kinds/expectations/mail-announces.ts';
+import { conf, fakeLab, fakeObserver, T0, timing, track } from './grade-fakes.ts';
 import type { NodeName } from '../../runner/lab/definition.ts';
 import type { LabEvent, MailEvent } from '../../runner/shared/events.ts';
+
+vi.mock('../../runner/grade/facts.ts', () => ({ collectLbFacts: vi.fn(), configTestError: vi.fn() }));
 
 type Mail = Pick<MailEvent, 'sender' | 'client' | 'subject' | 'body'>;
 
@@ -140,5 +145,53 @@ describe('mailWindowStart', () => {
     expect(mailWindowStart({}, [], 'lb1', 'MASTER')).toBe(0);
     // A keepalived stop is not a start.
     expect(mailWindowStart({}, [{ type: 'keepalived', t: 5_000, node: 'lb1', running: false }], 'lb1', 'MASTER')).toBe(0);
+  });
+});
+
+describe('mailAnnouncement', () => {
+  beforeEach(() => vi.useFakeTimers({ now: T0 }));
+  afterEach(() => vi.useRealTimers());
+
+  const received = (t: number, subject: string, sender: NodeName, client: string): MailEvent => ({ type: 'mail', t, node: 'mail', sender, client, subject, body: 'VRRP change\nsecond line' });
+  const check = mailAnnouncement.check({ from: 'lb1', state: 'MASTER', withinMs: 15_000 });
+
+  it('passes at the mail that announces the state, woken by its event', async () => {
+    const { lab } = fakeLab('10.88.5', {});
+    const obs = fakeObserver(lab.nodes);
+    const seen = track(check.judge({ lab, observer: obs.observer, timing: timing({ startedAt: T0 - 2_000 }), facts: [] }));
+    await vi.advanceTimersByTimeAsync(1_500);
+    obs.record(received(Date.now(), '[lb1] VRRP Instance VI_1 - Entering MASTER state', 'lb1', '10.88.5.11'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen.at).toBe(T0 + 1_500);
+    expect(seen.result?.message).toBe('The mail node received a mail from lb1 (10.88.5.11): "[lb1] VRRP Instance VI_1 - Entering MASTER state", 3.5 s after the action began.');
+    expect(seen.result?.diagnosis).toMatchObject({
+      code: 'mail-received',
+      params: { mail: { sender: 'lb1', client: '10.88.5.11', subject: '[lb1] VRRP Instance VI_1 - Entering MASTER state', body: 'VRRP change' }, afterMs: 3_500 },
+    });
+  });
+
+  it('fails at the deadline with the mails that did arrive and why the node sent none (notify-mail broken/notify-not-executable)', async () => {
+    const { lab } = fakeLab('10.88.5', { lb1: { config: conf('notify-mail/broken/notify-not-executable/lb1') } });
+    // The node's answer to probeMailers: its notify script exists without the run bit, and what keepalived logged.
+    Object.assign(lab, {
+      exec: async () => ({
+        stdout: "probe 0 exists mode=644 owner=root\n--kalab-log--\nMon Nov 30 02:00:00 2026: WARNING - script '/etc/keepalived/notify.sh' is not executable for uid:gid 0:0 - disabling.\n",
+        stderr: '',
+        exitCode: 0,
+      }),
+    });
+    const obs = fakeObserver(lab.nodes);
+    const seen = track(check.judge({ lab, observer: obs.observer, timing: timing({ startedAt: T0 }), facts: [] }));
+    obs.record(received(T0 + 1_000, '[lb2] VRRP Instance VI_1 - Entering BACKUP state', 'lb2', '10.88.5.12'));
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(seen.at).toBe(T0 + 15_000);
+    expect(seen.result?.passed).toBe(false);
+    expect(seen.result?.message).toBe(
+      'No mail from lb1 announcing MASTER reached the mail node within 15 s of the action: it received only lb2 (10.88.5.12): "[lb2] VRRP Instance VI_1 - Entering BACKUP state". ' +
+        `On lb1: notify_master runs /etc/keepalived/notify.sh, which is not executable (mode 644, no run bit); keepalived logged "WARNING - script '/etc/keepalived/notify.sh' is not executable for uid:gid 0:0 - disabling.": chmod +x /etc/keepalived/notify.sh, then restart keepalived.`,
+    );
+    // notify-not-executable is what labs/notify-mail/lab.yaml names, two causes deep.
+    expect(codesOf(seen.result!.diagnosis)).toEqual(['mail-missing', 'mail-not-sent', 'notify-not-executable']);
+    expect(seen.result?.diagnosis.params).toMatchObject({ from: 'lb1', state: 'MASTER', withinMs: 15_000 });
   });
 });

@@ -4,15 +4,16 @@ import { parseKeepalivedConfig } from '../../runner/keepalived/config.ts';
 import type { NodeName } from '../../runner/lab/definition.ts';
 import type { LabEvent } from '../../runner/shared/events.ts';
 import type { LbFacts } from '../../runner/grade/facts.ts';
-import {
-  collectAdverts,
-  isMulticast,
-  judgeAdverts,
-  MIN_WATCH_MS,
-  watchWindowMs,
-  type AdvertSeen,
-  type EventSource,
-} from '../../runner/grade/checks/unicast-only.ts';
+import type { CheckResult } from '../../runner/grade/check.ts';
+import { codesOf } from '../../runner/grade/diagnosis.ts';
+import type { EventSource } from '../../runner/grade/wait/wait-for.ts';
+import { collectAdverts, isMulticast, judgeAdverts, MIN_WATCH_MS, watchWindowMs, type AdvertSeen } from '../../runner/kinds/expectations/unicast-only.ts';
+
+/** A judgement as the tests pin it: verdict, message and the diagnosis codes depth first; the message is the diagnosis' text. */
+function pinned(r: CheckResult) {
+  expect(r.diagnosis.text).toBe(r.message);
+  return { passed: r.passed, message: r.message, codes: codesOf(r.diagnosis) };
+}
 
 const LB = { lb1: '10.88.4.11', lb2: '10.88.4.12' } as const;
 const WEB1 = '10.88.4.21';
@@ -51,9 +52,18 @@ describe('judgeAdverts', () => {
       lbAddresses: { ...LB },
       windowMs: 3000,
     });
-    expect(result).toEqual({
+    expect(pinned(result)).toEqual({
       passed: true,
       message: 'All 4 adverts in 3.0 s went unicast (lb1 10.88.4.11 → lb2 10.88.4.12; lb2 10.88.4.12 → lb1 10.88.4.11); none to 224.0.0.18.',
+      codes: ['adverts-unicast'],
+    });
+    expect(result.diagnosis.params).toEqual({
+      count: 4,
+      windowMs: 3000,
+      routes: [
+        { node: 'lb1', src: LB.lb1, peer: 'lb2', dst: LB.lb2 },
+        { node: 'lb2', src: LB.lb2, peer: 'lb1', dst: LB.lb1 },
+      ],
     });
   });
 
@@ -61,6 +71,7 @@ describe('judgeAdverts', () => {
     const result = judgeAdverts({ adverts: [{ node: 'lb1', src: LB.lb1, dst: LB.lb2 }], lbAddresses: { ...LB }, windowMs: 2500 });
     expect(result.passed).toBe(true);
     expect(result.message).toBe('All 1 advert in 2.5 s went unicast (lb1 10.88.4.11 → lb2 10.88.4.12); none to 224.0.0.18.');
+    expect(codesOf(result.diagnosis)).toEqual(['adverts-unicast']);
   });
 
   it('fails multicast adverts with the hint to configure unicast on both nodes when neither has peers', () => {
@@ -71,17 +82,24 @@ describe('judgeAdverts', () => {
       configuredPeers: { lb1: [], lb2: [] },
       keepalivedRunning: ['lb1', 'lb2'],
     });
-    expect(result).toEqual({
+    expect(pinned(result)).toEqual({
       passed: false,
       message: 'lb1 sent 3 adverts to 224.0.0.18 (multicast): set unicast_src_ip and unicast_peer on both nodes.',
+      // advert-multicast is what labs/unicast/lab.yaml names for broken/no-unicast.
+      codes: ['adverts-not-unicast', 'advert-multicast'],
     });
-    // The lab's own diagnosis pattern for broken/no-unicast.
+    expect(result.diagnosis.params).toEqual({ lbNodes: ['lb1', 'lb2'], configureOn: ['lb1', 'lb2'], restartOn: [] });
+    expect(result.diagnosis.causes?.[0]?.params).toEqual({ node: 'lb1', count: 3, dst: '224.0.0.18' });
     expect(result.message).toMatch(/lb1 sent \d+ adverts? to 224\.0\.0\.18 \(multicast\).*set unicast_src_ip and unicast_peer on both nodes/);
   });
 
   it('gives the same hint when the configs are not known at all', () => {
     const result = judgeAdverts({ adverts: [{ node: 'lb1', src: LB.lb1, dst: '224.0.0.18' }], lbAddresses: { ...LB }, windowMs: 3000 });
-    expect(result.message).toBe('lb1 sent 1 advert to 224.0.0.18 (multicast): set unicast_src_ip and unicast_peer on both nodes.');
+    expect(pinned(result)).toEqual({
+      passed: false,
+      message: 'lb1 sent 1 advert to 224.0.0.18 (multicast): set unicast_src_ip and unicast_peer on both nodes.',
+      codes: ['adverts-not-unicast', 'advert-multicast'],
+    });
   });
 
   it('names the node without peers when only the other one has them', () => {
@@ -93,6 +111,7 @@ describe('judgeAdverts', () => {
     });
     expect(result.passed).toBe(false);
     expect(result.message).toBe('lb2 sent 2 adverts to 224.0.0.18 (multicast): set unicast_src_ip and unicast_peer on lb2 as well.');
+    expect(result.diagnosis.params).toEqual({ lbNodes: ['lb1', 'lb2'], configureOn: ['lb2'], restartOn: [] });
   });
 
   it('tells to restart keepalived when the config has unicast_peer but the adverts are still multicast', () => {
@@ -108,6 +127,7 @@ describe('judgeAdverts', () => {
       "lb1 sent 4 adverts to 224.0.0.18 (multicast): lb1's keepalived.conf has unicast_peer but the running keepalived still uses multicast: restart keepalived there.",
     );
     expect(result.message).not.toMatch(/set unicast_src_ip/);
+    expect(result.diagnosis.params).toEqual({ lbNodes: ['lb1', 'lb2'], configureOn: [], restartOn: ['lb1'] });
   });
 
   it('fails an advert to a lab node that is not an lb node, naming it and the right peer', () => {
@@ -117,10 +137,12 @@ describe('judgeAdverts', () => {
       windowMs: 3000,
       nodeAt,
     });
-    expect(result).toEqual({
+    expect(pinned(result)).toEqual({
       passed: false,
       message: "lb1 sent 3 adverts to 10.88.4.21 (web1, not an lb node): its unicast_peer must list lb2's 10.88.4.12.",
+      codes: ['adverts-not-unicast', 'advert-to-non-peer'],
     });
+    expect(result.diagnosis.causes?.[0]?.params).toEqual({ node: 'lb1', count: 3, dst: WEB1, dstNode: 'web1', peers: [{ node: 'lb2', address: LB.lb2 }] });
   });
 
   it('fails an advert to an unknown address and one to the sender itself', () => {
@@ -129,6 +151,8 @@ describe('judgeAdverts', () => {
     const self = judgeAdverts({ adverts: [{ node: 'lb2', src: LB.lb2, dst: LB.lb2 }], lbAddresses: { ...LB }, windowMs: 3000, nodeAt });
     expect(self.passed).toBe(false);
     expect(self.message).toBe("lb2 sent 1 advert to 10.88.4.12 (its own address): its unicast_peer must list lb1's 10.88.4.11.");
+    expect(codesOf(unknown.diagnosis)).toEqual(['adverts-not-unicast', 'advert-to-non-peer']);
+    expect(self.diagnosis.causes?.[0]?.params).toMatchObject({ dst: LB.lb2, dstNode: 'lb2' });
   });
 
   it('fails adverts from the wrong source address, with the unicast_src_ip to set', () => {
@@ -137,9 +161,10 @@ describe('judgeAdverts', () => {
       lbAddresses: { ...LB },
       windowMs: 3000,
     });
-    expect(result).toEqual({
+    expect(pinned(result)).toEqual({
       passed: false,
       message: 'lb1 sent 2 adverts from 10.88.4.100, not from its own address 10.88.4.11: set unicast_src_ip 10.88.4.11.',
+      codes: ['adverts-not-unicast', 'advert-wrong-source'],
     });
   });
 
@@ -152,20 +177,27 @@ describe('judgeAdverts', () => {
     });
     expect(result.passed).toBe(false);
     expect(result.message).toBe('lb2 sent 3 adverts to 224.0.0.18 (multicast): set unicast_src_ip and unicast_peer on lb2 as well.');
+    expect(codesOf(result.diagnosis)).toEqual(['adverts-not-unicast', 'advert-multicast']);
   });
 
   it('explains a silent window when keepalived runs on neither node', () => {
     const result = judgeAdverts({ adverts: [], lbAddresses: { ...LB }, windowMs: 3000, keepalivedRunning: [] });
-    expect(result).toEqual({ passed: false, message: 'No VRRP adverts seen in 3.0 s: keepalived is not running on either lb node.' });
+    expect(pinned(result)).toEqual({
+      passed: false,
+      message: 'No VRRP adverts seen in 3.0 s: keepalived is not running on either lb node.',
+      codes: ['adverts-none-keepalived-stopped'],
+    });
   });
 
   it('explains a silent window when keepalived runs but sends nothing', () => {
     const result = judgeAdverts({ adverts: [], lbAddresses: { ...LB }, windowMs: 5000, keepalivedRunning: ['lb1', 'lb2'] });
-    expect(result).toEqual({
+    expect(pinned(result)).toEqual({
       passed: false,
       message:
         'No VRRP adverts seen in 5.0 s: keepalived runs on lb1 and lb2 but sends nothing: a node in FAULT state, or a master that never formed, is silent; read journalctl -u keepalived.',
+      codes: ['adverts-none-silent'],
     });
+    expect(result.diagnosis.params).toEqual({ windowMs: 5000, running: ['lb1', 'lb2'] });
   });
 });
 

@@ -56,10 +56,37 @@ describe('lab definitions', () => {
     ['a step naming a node the lab lacks', { ...minimal, steps: [{ ...minimal.steps[0], expect: [{ 'vip-on': 'web1' }] }] }],
     ['a duplicate step id', { ...minimal, steps: [minimal.steps[0], minimal.steps[0]] }],
     ['a subnet that is not a /24', { ...minimal, subnet: '10.88.0.0/16' }],
-    ['a broken solution failing at an unknown step', { ...minimal, broken: [{ dir: 'broken/x', mistake: 'x', failsAt: 'nope', diagnosis: 'x' }] }],
+    ['a broken solution failing at an unknown step', { ...minimal, broken: [{ dir: 'broken/x', mistake: 'x', failsAt: 'nope', diagnosis: 'vip-split-brain' }] }],
+    ['a broken solution naming no diagnosis code', { ...minimal, broken: [{ dir: 'broken/x', mistake: 'x', failsAt: 'start', diagnosis: 'split brain.*virtual_router_id' }] }],
+    ['an action naming a node the lab lacks', { ...minimal, steps: [{ ...minimal.steps[0], do: { freeze: 'web1' } }] }],
+    ['an action without its params', { ...minimal, steps: [{ ...minimal.steps[0], do: { run: { node: 'lb1' } } }] }],
+    ['an unknown expectation', { ...minimal, steps: [{ ...minimal.steps[0], expect: [{ 'vip-gone': 'lb1' }] }] }],
+    ['a mail expected from a node the lab lacks', { ...minimal, steps: [{ ...minimal.steps[0], expect: [{ 'mail-announces': { from: 'web2', state: 'MASTER' } }] }] }],
     ['an action with two keys', { ...minimal, steps: [{ ...minimal.steps[0], do: { freeze: 'lb1', unfreeze: 'lb1' } }] }],
   ])('rejects %s', (_what, raw) => {
     expect(labSchema.safeParse(raw).success).toBe(false);
+  });
+
+  it('takes a broken solution that names a diagnosis code, and says which code is unknown', () => {
+    const broken = (diagnosis: string) => ({ ...minimal, broken: [{ dir: 'broken/vrid', mistake: 'x', failsAt: 'start', diagnosis }] });
+    expect(labSchema.parse(broken('cause-vrid-differs')).broken[0]!.diagnosis).toBe('cause-vrid-differs');
+    const refused = labSchema.safeParse(broken('vrid differs'));
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((i) => i.message)).toEqual([
+      'broken solution broken/vrid names the diagnosis "vrid differs", which is not a diagnosis code (see runner/grade/catalogue.ts)',
+    ]);
+  });
+
+  it('keeps lab.yaml\'s syntax: one key per action or expectation, the kind, holding its params', () => {
+    const lab = labSchema.parse({
+      ...minimal,
+      steps: [
+        { id: 'a', title: 'A', do: { freeze: 'lb1' }, expect: [{ 'vip-on': 'lb2' }, { 'served-by': 'lb2' }] },
+        { id: 'b', title: 'B', do: { run: { node: 'lb1', command: 'systemctl stop keepalived' } }, expect: [{ 'vip-on': 'lb2' }] },
+      ],
+    });
+    expect(lab.steps.map((s) => s.do)).toEqual([{ freeze: 'lb1' }, { run: { node: 'lb1', command: 'systemctl stop keepalived' } }]);
+    expect(lab.steps[0]!.expect).toEqual([{ 'vip-on': 'lb2' }, { 'served-by': 'lb2' }]);
   });
 
   it('loads labs from folders and refuses unknown names with the list of labs', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LineStream } from '../../runner/engine/exec.ts';
-import { MAILBOX, watchMailbox } from '../../runner/observe/mail-watcher.ts';
+import { readFileSync } from 'node:fs';
+import { MAILBOX, mailboxReader } from '../../runner/observe/mail-watcher.ts';
 import {
   BODY_LIMIT,
   decodeEncodedWords,
@@ -220,39 +220,24 @@ describe('MboxReader', () => {
   });
 });
 
-describe('watchMailbox', () => {
+describe('mailboxReader', () => {
   const burstOver = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-  /** A fake watchLines: captures the command and the onLine callback. */
-  function fakeWatch() {
-    const state: { command?: string; onLine?: (line: string) => void; stopped: number } = { stopped: 0 };
-    const stream: LineStream = {
-      stop: async () => {
-        state.stopped++;
-      },
-      ended: new Promise<void>(() => {}),
-    };
-    const watch = async (command: string, onLine: (line: string) => void) => {
-      state.command = command;
-      state.onLine = onLine;
-      return stream;
-    };
-    const feed = (lines: readonly string[]) => lines.forEach((l) => state.onLine!(l));
-    return { watch, state, stream, feed };
+  function reader() {
+    const got: MailMessage[] = [];
+    const push = mailboxReader((m) => got.push(m));
+    const feed = (lines: readonly string[]) => lines.forEach(push);
+    return { got, feed };
   }
 
-  it('follows the mailbox with tail -F from its first line and returns the stream', async () => {
-    const { watch, state, stream } = fakeWatch();
-    const returned = await watchMailbox(watch, () => {});
-    expect(returned).toBe(stream);
+  it("is fed by the grader's eyes, which follow the mailbox with tail -F from its first line", () => {
+    const eyes = readFileSync(new URL('../../docker/node/rootfs/usr/local/sbin/kalab-eyes', import.meta.url), 'utf8');
     expect(MAILBOX).toBe('/var/mail/lab');
-    expect(state.command).toBe('tail -F -n +1 /var/mail/lab 2>/dev/null');
+    expect(eyes).toContain(`tail -F -n +1 ${MAILBOX} 2>/dev/null | tagged M`);
   });
 
   it('completes the newest message at the end of a burst, not before', async () => {
-    const { watch, feed } = fakeWatch();
-    const got: MailMessage[] = [];
-    await watchMailbox(watch, (m) => got.push(m));
+    const { got, feed } = reader();
     feed(FIRST);
     expect(got).toEqual([]); // the burst is not over yet
     await burstOver();
@@ -260,9 +245,7 @@ describe('watchMailbox', () => {
   });
 
   it('reports each message of a burst once, in order', async () => {
-    const { watch, feed } = fakeWatch();
-    const got: MailMessage[] = [];
-    await watchMailbox(watch, (m) => got.push(m));
+    const { got, feed } = reader();
     feed([...FIRST, ...SECOND]);
     expect(got.map((m) => m.queueId)).toEqual(['7971D19414A']); // the second From line closed the first
     await burstOver();
@@ -270,13 +253,11 @@ describe('watchMailbox', () => {
     expect(got[1]!.subject).toBe('[lb2] VRRP Instance VI_1 - Entering BACKUP state');
   });
 
-  it('reports a message seen again after a mailbox rewrite (same queue id) only once', async () => {
-    const { watch, feed } = fakeWatch();
-    const got: MailMessage[] = [];
-    await watchMailbox(watch, (m) => got.push(m));
+  it('reports a message seen again after a mailbox rewrite or restarted eyes (same queue id) only once', async () => {
+    const { got, feed } = reader();
     feed(FIRST);
     await burstOver();
-    // A mail reader rewrote the mailbox: tail -F prints it all again, then a new message arrives.
+    // A mail reader rewrote the mailbox (or the eyes restarted): tail -F prints it all again, then a new message arrives.
     feed(FIRST);
     await burstOver();
     feed(SECOND);
@@ -285,9 +266,7 @@ describe('watchMailbox', () => {
   });
 
   it('waits for the rest of a message split over two bursts', async () => {
-    const { watch, feed } = fakeWatch();
-    const got: MailMessage[] = [];
-    await watchMailbox(watch, (m) => got.push(m));
+    const { got, feed } = reader();
     feed(FIRST.slice(0, 8)); // the headers, up to Subject
     await burstOver();
     expect(got).toEqual([]);

@@ -42,6 +42,42 @@ describe('readSolution', () => {
     expect(() => readSolution(dir, NODES)).toThrowError(SolutionError);
   });
 
+  it('refuses a folder for a node the lab does not let a solution configure (the client above all)', () => {
+    const dir = solutionDir();
+    mkdirSync(path.join(dir, 'client/usr/local/bin'), { recursive: true });
+    writeFileSync(path.join(dir, 'client/usr/local/bin/curl'), '#!/bin/sh\necho kalab-node: lb1\n');
+    expect(() => readSolution(dir, NODES)).toThrowError(/has a folder "client", but a solution of this lab configures only lb1, lb2: remove client\//);
+    // A lab may open more nodes to solutions.
+    expect(readSolution(dir, NODES, ['lb1', 'lb2', 'client']).nodes.map((n) => n.node)).toEqual(['client', 'lb1']);
+  });
+
+  it("refuses files that would replace the image's programs or shadow what the runner's actions run", () => {
+    const cases: [string, RegExp][] = [
+      ['lb1/usr/sbin/keepalived', /lb1\/usr\/sbin\/keepalived may not be written: it is in \/usr\/sbin, where the node image keeps its programs/],
+      ['lb2/usr/bin/curl', /is in \/usr\/bin/],
+      ['lb1/usr/local/bin/systemctl', /would shadow systemctl, which the runner's own actions run/],
+      ['lb1/usr/local/sbin/keepalived', /would shadow keepalived/],
+      ['lb1/usr/local/sbin/sh', /would shadow sh/],
+      ['lb1/etc/ld.so.preload', /changes how every program on the node is loaded/],
+      ['lb1/lib/x86_64-linux-gnu/libc.so.6', /is in \/lib,/],
+    ];
+    for (const [file, message] of cases) {
+      const dir = solutionDir();
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), '#!/bin/sh\n');
+      expect(() => readSolution(dir, NODES), file).toThrowError(message);
+    }
+  });
+
+  it('lets a solution add its own programs under /usr/local/bin, even ones named like system tools', () => {
+    const dir = solutionDir();
+    mkdirSync(path.join(dir, 'lb1/usr/local/bin'), { recursive: true });
+    for (const tool of ['ip', 'curl', 'tcpdump', 'tail', 'pidof', 'check_nginx.sh']) writeFileSync(path.join(dir, 'lb1/usr/local/bin', tool), '#!/bin/sh\n');
+    const files = readSolution(dir, NODES).nodes[0]!.files.map((f) => f.path);
+    expect(files).toContain('usr/local/bin/ip');
+    expect(files).toContain('usr/local/bin/check_nginx.sh');
+  });
+
   it('refuses symlinks, including ones that escape with ../', () => {
     const dir = solutionDir();
     symlinkSync('../../../../etc/passwd', path.join(dir, 'lb1/etc/keepalived/escape'));

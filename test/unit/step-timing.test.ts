@@ -1,7 +1,8 @@
 /** The step runner's timing window: where it starts, how long VRRP may still act, when it gives up. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { deadlineGraceMs, settleFrom, timingFrom } from '../../runner/grade/step-runner.ts';
+import { settleFrom } from '../../runner/grade/step-runner.ts';
+import { deadlineGraceMs, timingFrom } from '../../runner/grade/step-timing.ts';
 import type { LbFacts } from '../../runner/grade/facts.ts';
 import { parseKeepalivedConfig } from '../../runner/keepalived/config.ts';
 

@@ -1,7 +1,8 @@
 /** Hands-on use from a terminal: `kalab list`, `kalab up`, `kalab shell`, `kalab down`. */
 import { Command } from 'commander';
 import { LabInstance, removeLabCopies } from '../../engine/lab-instance.ts';
-import { LABEL_INSTANCE, LABEL_MANAGED, LABEL_NODE } from '../../engine/labels.ts';
+import { releaseToOutliveUs } from '../../engine/reaper.ts';
+import { LABEL_INSTANCE, LABEL_MANAGED, LABEL_NODE, LABEL_PART } from '../../engine/labels.ts';
 import { openShell } from '../../engine/exec.ts';
 import { readSolution } from '../../engine/solution.ts';
 import { nodeNameSchema } from '../../lab/definition.ts';
@@ -33,6 +34,8 @@ export function registerLabCommands(program: Command): void {
       const { docker, image } = await engineWithImages(progress);
       const lab = await LabInstance.start(docker, definition, { image, progress });
       if (solution) await lab.applySolution(solution);
+      // Up means up after this command: its watchdog only reaps a start that did not finish.
+      releaseToOutliveUs();
       const a = lab.addresses;
       process.stdout.write(`${definition.id} is up on ${a.subnet} (VIP ${a.vip}):\n`);
       for (const node of lab.nodes) process.stdout.write(`  ${node.padEnd(7)} ${a.node[node]}\n`);
@@ -48,7 +51,7 @@ export function registerLabCommands(program: Command): void {
       loadLab(labId);
       if (!nodeNameSchema.safeParse(node).success) throw new KalabError(`Unknown node "${node}": use one of ${nodeNameSchema.options.join(', ')}.`);
       const docker = await ensureEngine({ progress: stderrProgress(), install: false });
-      const [info] = await docker.listContainers({ filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${labId}`, `${LABEL_NODE}=${node}`] } });
+      const [info] = await docker.listContainers({ filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_INSTANCE}=${labId}`, `${LABEL_NODE}=${node}`, `${LABEL_PART}=node`] } });
       if (!info) throw new KalabError(`Lab ${labId} has no running ${node}: start it with npx kalab up ${labId}.`);
       const stdin = process.stdin;
       const shell = await openShell(docker.getContainer(info.Id), { cols: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 });

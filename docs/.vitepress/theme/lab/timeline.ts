@@ -5,7 +5,7 @@
  */
 import type { LabEvent } from '../../../../runner/shared/events.ts';
 
-export type TimelineKind = 'vip' | 'node' | 'vrrp' | 'keepalived' | 'priority' | 'mail';
+export type TimelineKind = 'vip' | 'node' | 'vrrp' | 'keepalived' | 'priority' | 'mail' | 'observer';
 
 export interface TimelineEntry {
   key: string;
@@ -37,6 +37,8 @@ export function describeEvent(event: LabEvent, previousPriority?: number): strin
       return event.running ? `keepalived started on ${event.node}` : `keepalived stopped on ${event.node}`;
     case 'mail':
       return `mail from ${event.sender ?? event.client ?? 'an unknown sender'}: ${event.subject || '(no subject)'}`;
+    case 'observer':
+      return event.seeing ? `the grader sees ${event.node} again` : `the grader lost sight of ${event.node} (${event.watchers.join(', ')})`;
     case 'advert':
       if (previousPriority === undefined) return `${event.node} advertises priority ${event.priority}`;
       if (previousPriority === event.priority) return null;

@@ -5,12 +5,16 @@
  * The observer follows the mailbox and records each mail as an event; this check waits on those
  * events. A notify script that runs `mail` and keepalived's own smtp_alert both pass.
  */
-import type { NodeName } from '../../lab/definition.ts';
+import { z } from 'zod';
 import type { LabEvent, MailEvent } from '../../shared/events.ts';
-import type { Check, CheckContext, CheckResult, StepTiming } from '../check.ts';
-import { collectLbFacts } from '../facts.ts';
-import { explainNoMail, probeMailers } from '../notify-diagnosis.ts';
-import { awaitCondition } from '../wait.ts';
+import { verdict, type StepTiming } from '../../grade/check.ts';
+import { defineDiagnoses } from '../../grade/diagnosis.ts';
+import { collectLbFacts } from '../../grade/facts.ts';
+import { explainNoMail, MAILER_DIAGNOSES, probeMailers } from '../../grade/notify-diagnosis.ts';
+import { until } from '../../grade/wait/until.ts';
+import { waitFor } from '../../grade/wait/wait-for.ts';
+import { nodeNameSchema, type NodeName } from '../cast.ts';
+import { defineExpectation } from '../kind.ts';
 
 /**
  * Without a known action start (the learner did the action), a mail counts from the moment the node
@@ -19,6 +23,16 @@ import { awaitCondition } from '../wait.ts';
 const LOG_SKEW_MS = 1000;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A mail as a message describes it: who sent it (a lab node, else the SMTP client's address) and what it said. */
+export interface MailLike {
+  sender?: NodeName | null;
+  client?: string | null;
+  subject: string;
+  body: string;
+}
+/** A mail in a diagnosis' params: plain data, the body cut to what a message shows. */
+type MailSummary = { sender: NodeName | null; client: string | null; subject: string; body: string };
 
 /** From `node`: Postfix recorded its address, or its hostname (the node name) is a word of the subject. */
 export function mailIsFrom(mail: Pick<MailEvent, 'sender' | 'subject'>, node: NodeName): boolean {
@@ -36,15 +50,21 @@ export function findAnnouncement<M extends Pick<MailEvent, 'sender' | 'subject' 
   return mails.find((m) => mailIsFrom(m, from) && mailAnnounces(m, state));
 }
 
+const firstLine = (body: string) => body.split('\n')[0]!.slice(0, 80);
+
+function summary(m: MailEvent): MailSummary {
+  return { sender: m.sender ?? null, client: m.client ?? null, subject: m.subject, body: firstLine(m.body) };
+}
+
 /** `lb1 (10.88.5.11): "lb1 to be backup: 10.88.5.100 floating"` */
-export function describeMail(m: Pick<MailEvent, 'sender' | 'client' | 'subject' | 'body'>): string {
+export function describeMail(m: MailLike): string {
   const who = m.sender ? `${m.sender} (${m.client})` : m.client ? m.client : 'an unknown sender';
-  const what = m.subject ? `"${m.subject}"` : `no subject, body "${m.body.split('\n')[0]!.slice(0, 80)}"`;
+  const what = m.subject ? `"${m.subject}"` : `no subject, body "${firstLine(m.body)}"`;
   return `${who}: ${what}`;
 }
 
 /** The newest few mails, newest last, for a failure message. */
-export function describeArrivals(mails: readonly Pick<MailEvent, 'sender' | 'client' | 'subject' | 'body'>[], limit = 4): string {
+export function describeArrivals(mails: readonly MailLike[], limit = 4): string {
   const shown = mails.slice(-limit).map(describeMail);
   const more = mails.length > limit ? `${mails.length - limit} earlier, then ` : '';
   return `${more}${shown.join('; ')}`;
@@ -66,33 +86,45 @@ export function mailWindowStart(timing: Pick<StepTiming, 'startedAt'>, timeline:
 
 const isMail = (e: LabEvent): e is MailEvent => e.type === 'mail';
 
-export function mailAnnouncement(from: NodeName, state: string, withinMs: number): Check {
-  const upper = state.toUpperCase();
-  return {
-    label: `a mail from ${from} announcing ${upper} within ${withinMs / 1000} s`,
-    async judge({ lab, observer, timing, signal }: CheckContext): Promise<CheckResult> {
+const DIAGNOSES = defineDiagnoses({
+  'mail-received': (p: { mail: MailSummary; afterMs: number }) =>
+    `The mail node received a mail from ${describeMail(p.mail)}, ${(p.afterMs / 1000).toFixed(1)} s after the action began.`,
+  /** Its one cause is mail-not-sent: why the node's mailers sent nothing. */
+  'mail-missing': (p: { from: NodeName; state: string; withinMs: number; arrivals: MailSummary[] }, causes) => {
+    const { arrivals } = p;
+    const arrived = arrivals.length === 0 ? 'no mail arrived at all' : `it received ${arrivals.length === 1 ? 'only ' : ''}${describeArrivals(arrivals)}`;
+    return `No mail from ${p.from} announcing ${p.state.toUpperCase()} reached the mail node within ${(p.withinMs / 1000).toFixed(0)} s of the action: ${arrived}. ${causes.join(' ')}`;
+  },
+});
+
+export const mailAnnouncement = defineExpectation({
+  kind: 'mail-announces',
+  description: 'Within `withinMs` (default 15 s) of the action, a mail from node `from` reaches the mail node with `state` (any case) in its subject or body.',
+  params: z.object({ from: nodeNameSchema, state: z.string().min(1), withinMs: z.number().int().positive().default(15000) }).strict(),
+  nodes: ({ from }) => [from],
+  diagnoses: [DIAGNOSES, MAILER_DIAGNOSES],
+  check: ({ from, state, withinMs }) => ({
+    label: `a mail from ${from} announcing ${state.toUpperCase()} within ${withinMs / 1000} s`,
+    async judge({ lab, observer, timing, signal }) {
       const since = mailWindowStart(timing, observer.timeline(), from, state);
       const mails = () => observer.timeline(since).filter(isMail);
-      const deadline = timing.actionAt + withinMs;
+      const announced = () => findAnnouncement(mails(), from, state);
       // A mail is final once it is there: judged at each recorded event, up to the deadline.
-      const result = await awaitCondition(observer, () => findAnnouncement(mails(), from, upper) !== undefined, {
-        notBefore: Date.now(),
-        deadline,
-        ...(signal ? { signal } : {}),
-      });
-      const seen = mails();
-      const found = findAnnouncement(seen, from, upper);
-      if (result.ok && found) {
-        const after = (found.t - (timing.startedAt ?? timing.actionAt)) / 1000;
-        return { passed: true, message: `The mail node received a mail from ${describeMail(found)}, ${after.toFixed(1)} s after the action began.` };
+      const result = await waitFor(until(observer, () => announced() !== undefined), { deadline: timing.actionAt + withinMs, ...(signal ? { signal } : {}) });
+      const found = announced();
+      if (result.ended === 'done' && found) {
+        return verdict(true, DIAGNOSES.say('mail-received', { mail: summary(found), afterMs: found.t - (timing.startedAt ?? timing.actionAt) }));
       }
-
-      const within = `within ${(withinMs / 1000).toFixed(0)} s of the action`;
-      const arrived = seen.length === 0 ? 'no mail arrived at all' : `it received ${seen.length === 1 ? 'only ' : ''}${describeArrivals(seen)}`;
       // Read the node again: what it looks like now explains the failure best.
       const facts = await collectLbFacts(lab, observer);
       const why = explainNoMail(await probeMailers(lab, facts, from, state));
-      return { passed: false, message: `No mail from ${from} announcing ${upper} reached the mail node ${within}: ${arrived}. ${why}` };
+      return verdict(false, DIAGNOSES.say('mail-missing', { from, state, withinMs, arrivals: mails().map(summary) }, [why]));
     },
-  };
+  }),
+});
+
+declare module '../registry.ts' {
+  interface ExpectationKinds {
+    'mail-announces': typeof mailAnnouncement;
+  }
 }
