@@ -42,6 +42,8 @@ describe('siteBuildReason', () => {
 
   it.each([
     ['a page', 'docs/labs/basic-vip.md'],
+    ['a Chinese page', 'docs/zh/labs/basic-vip.md'],
+    ['the site config (locales, sidebars)', 'docs/.vitepress/config.ts'],
     ['a solution file a page includes', 'labs/basic-vip/solution/lb2/etc/keepalived/keepalived.conf'],
     ['a lab definition', 'labs/basic-vip/lab.yaml'],
     ["the runner's shared types the widget imports", 'shared/protocol.ts'],
