@@ -26,10 +26,17 @@ interface Titles {
  */
 const labs: Titles[] = [
   { id: 'basic-vip', en: 'basic-vip: one VIP, two nodes', zh: 'basic-vip：一个 VIP，两台节点' },
+  { id: 'health-check', en: 'health-check: follow a working nginx', zh: 'health-check：VIP 跟着健康的 nginx 走' },
   { id: 'nopreempt', en: 'nopreempt: no flapping back', zh: 'nopreempt：切走了就不再切回' },
   { id: 'equal-priority', en: 'equal-priority: fail over once', zh: 'equal-priority：每次故障只切一次' },
+  { id: 'preempt-delay', en: 'preempt-delay: take it back later', zh: 'preempt-delay：延迟抢占' },
+  { id: 'master-master', en: 'master-master: two VIPs', zh: 'master-master：双主，两个 VIP' },
   { id: 'unicast', en: 'unicast: adverts to a peer', zh: 'unicast：心跳单播给对端' },
+  { id: 'split-brain', en: 'split-brain: two masters', zh: 'split-brain：脑裂' },
   { id: 'notify-mail', en: 'notify-mail: mail on every change', zh: 'notify-mail：每次切换都发邮件' },
+  { id: 'fast-failover', en: 'fast-failover: under a second', zh: 'fast-failover：亚秒级故障切换' },
+  { id: 'strict-mode', en: 'strict-mode: keep vrrp_strict', zh: 'strict-mode：保留严格模式' },
+  { id: 'haproxy', en: 'haproxy: keepalived + haproxy', zh: 'haproxy：keepalived + haproxy' },
 ];
 
 /** Guide pages (docs/guide/<id>.md, docs/zh/guide/<id>.md), in reading order; one line each, like the labs. */
@@ -37,6 +44,7 @@ const guides: Titles[] = [
   { id: 'vrrp-in-five-minutes', en: 'VRRP in five minutes', zh: '五分钟读懂 VRRP' },
   { id: 'how-labs-work', en: 'How the labs work', zh: '实验是怎么运作的' },
   { id: 'check-in-ci', en: 'Checking solutions in CI', zh: '在 CI 中检查答案' },
+  { id: 'classroom', en: 'Running a classroom', zh: '开课：一台主机带一个班' },
 ];
 
 type Lang = 'en' | 'zh';

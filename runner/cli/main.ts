@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { KalabError } from '../shared/errors.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerInit } from './commands/init.ts';
 import { registerLabCommands } from './commands/lab.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerStart } from './commands/start.ts';
@@ -26,6 +27,7 @@ Exit codes: 0 every step passed, 1 a step failed, 2 the check could not run, 130
   .exitOverride();
 
 registerCheck(program);
+registerInit(program);
 registerLabCommands(program);
 registerSetup(program);
 registerStart(program);

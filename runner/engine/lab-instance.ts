@@ -11,14 +11,33 @@ import { HostConflictError, KalabError } from '../shared/errors.ts';
 import type { Progress } from '../shared/progress.ts';
 import { silentProgress } from '../shared/progress.ts';
 import { execCollect, execLines, openShell, type ExecResult, type LineStream, type ShellSession } from './exec.ts';
-import { LABEL_OWNER, LABEL_PART, labelsFor, managedFilter, ownerFilter } from './labels.ts';
-import { OWNER_ID, ensureReaper, ownerMayBeAlive } from './reaper.ts';
+import { LABEL_NODE, LABEL_OWNER, LABEL_PART, labelsFor, managedFilter, ownerFilter } from './labels.ts';
+import { currentOwner, ensureReaper, ownerMayBeAlive } from './reaper.ts';
 import { tarForNode, type Solution } from './solution.ts';
 import { engineSubnets, freeSubnets } from './subnet-pool.ts';
 
 /** Per-node limits: a node uses ~12 MiB; the limits stop a runaway learner command, not normal work. */
 export const NODE_MEMORY_BYTES = 256 * 1024 * 1024;
 export const NODE_PIDS_LIMIT = 512;
+
+/**
+ * CPU per node, so that a class can share a host: measured on 2 cores, a fork bomb in one lab
+ * node and `yes` in another (load 128) stalled a healthy master's adverts in another lab for
+ * 2.1 s with no limit. A quota of half a core caps what any one node can take, whatever it runs;
+ * equal shares keep a busy lab from starving a quiet one when the host is contended; the grader's
+ * eyes weigh double, so observation keeps up under load. KALAB_NODE_CPU_LIMIT=off lifts the quota
+ * (to measure what it buys; never for a class).
+ */
+export const CPU_PERIOD_US = 100_000;
+export const NODE_CPU_QUOTA_US = 50_000;
+export const NODE_CPU_SHARES = 512;
+const EYES_CPU_QUOTA_US = 25_000;
+const EYES_CPU_SHARES = 1024;
+
+function cpuLimits(quotaUs: number, shares: number): Pick<Docker.HostConfig, 'CpuPeriod' | 'CpuQuota' | 'CpuShares'> {
+  if (process.env.KALAB_NODE_CPU_LIMIT === 'off') return {};
+  return { CpuPeriod: CPU_PERIOD_US, CpuQuota: quotaUs, CpuShares: shares };
+}
 
 export interface LabInstanceOptions {
   /** Names the copy: containers are kalab-<instance>-<node>. Defaults to the lab id (single learner, `kalab check`). */
@@ -54,7 +73,7 @@ export class LabInstance {
 
     const networkName = `kalab-${instance}`;
     const wanted = opts.subnet ?? lab.subnet;
-    const addresses = typeof wanted === 'string' ? addressesFor(wanted) : await createNetworkFromPool(docker, networkName, lab.id, instance, wanted.pool);
+    const addresses = typeof wanted === 'string' ? addressesFor(wanted, lab.vips) : await createNetworkFromPool(docker, networkName, lab, instance, wanted.pool);
     if (typeof wanted === 'string') await createNetwork(docker, networkName, lab.id, instance, addresses);
     const containers = new Map<NodeName, Docker.Container>();
     const eyes = new Map<NodeName, Docker.Container>();
@@ -79,6 +98,30 @@ export class LabInstance {
       throw err;
     }
     return self;
+  }
+
+  /**
+   * The running copy `instance` of `lab`, found by its labels (a restarted workbench taking its
+   * learners' labs back); undefined when it is not there whole (every node and its network).
+   */
+  static async adopt(docker: Docker, lab: LabDefinition, instance: string): Promise<LabInstance | undefined> {
+    const networkName = `kalab-${instance}`;
+    const [infos, networks] = await Promise.all([
+      docker.listContainers({ all: true, filters: managedFilter(instance) }),
+      docker.listNetworks({ filters: { name: [networkName] } }),
+    ]);
+    const subnet = networks.find((n) => n.Name === networkName)?.IPAM?.Config?.[0]?.Subnet;
+    if (!subnet) return undefined;
+    const containers = new Map<NodeName, Docker.Container>();
+    const eyes = new Map<NodeName, Docker.Container>();
+    for (const info of infos) {
+      const node = info.Labels[LABEL_NODE] as NodeName | undefined;
+      if (!node || !lab.nodes.includes(node)) continue;
+      (info.Labels[LABEL_PART] === 'eyes' ? eyes : containers).set(node, docker.getContainer(info.Id));
+    }
+    const whole = lab.nodes.every((n) => containers.has(n) && (eyesWatchers(n) === undefined || eyes.has(n)));
+    if (!whole) return undefined;
+    return new LabInstance(docker, lab, instance, addressesFor(subnet, lab.vips), networkName, containers, eyes);
   }
 
   get nodes(): NodeName[] {
@@ -245,6 +288,7 @@ function eyesSpec(lab: LabDefinition, instance: string, node: NodeName, nodeId: 
       Memory: EYES_MEMORY_BYTES,
       MemorySwap: EYES_MEMORY_BYTES,
       PidsLimit: EYES_PIDS_LIMIT,
+      ...cpuLimits(EYES_CPU_QUOTA_US, EYES_CPU_SHARES),
       // Its output is read live by the runner; nothing is kept on disk.
       LogConfig: { Type: 'none', Config: {} },
     },
@@ -275,6 +319,9 @@ function containerSpec(
       Memory: NODE_MEMORY_BYTES,
       MemorySwap: NODE_MEMORY_BYTES,
       PidsLimit: NODE_PIDS_LIMIT,
+      ...cpuLimits(NODE_CPU_QUOTA_US, NODE_CPU_SHARES),
+      // setuid programs in the node cannot gain more than the node's root has.
+      SecurityOpt: ['no-new-privileges'],
       // nginx may be told to listen on the VIP before this node holds it.
       Sysctls: { 'net.ipv4.ip_nonlocal_bind': '1' },
     },
@@ -322,15 +369,15 @@ const claimed = new Set<string>();
  * The first free /24 of the pool that the engine accepts: a subnet another process took in the
  * meantime is refused by the engine (overlap), and the next one is tried.
  */
-async function createNetworkFromPool(docker: Docker, name: string, lab: string, instance: string, pool: string): Promise<LabAddresses> {
+async function createNetworkFromPool(docker: Docker, name: string, lab: LabDefinition, instance: string, pool: string): Promise<LabAddresses> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const free = freeSubnets(pool, await engineSubnets(docker)).filter((s) => !claimed.has(s));
     const subnet = free[0];
     if (!subnet) break;
     claimed.add(subnet);
     try {
-      const addresses = addressesFor(subnet);
-      await createNetwork(docker, name, lab, instance, addresses);
+      const addresses = addressesFor(subnet, lab.vips);
+      await createNetwork(docker, name, lab.id, instance, addresses);
       return addresses;
     } catch (err) {
       if (!(err instanceof HostConflictError)) throw err;
@@ -347,7 +394,7 @@ export class CopyInUseError extends HostConflictError {}
 /** A leftover copy is removed before a new one starts, but never one that a live process owns. */
 async function refuseLiveCopy(docker: Docker, instance: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: managedFilter(instance) });
-  const owner = containers.map((c) => c.Labels[LABEL_OWNER]).find((o) => o !== OWNER_ID && ownerMayBeAlive(o));
+  const owner = containers.map((c) => c.Labels[LABEL_OWNER]).find((o) => o !== currentOwner() && ownerMayBeAlive(o));
   if (owner) {
     const pid = owner.split('/').slice(-2)[0];
     throw new CopyInUseError(`Lab copy ${instance} is in use by another kalab process (pid ${pid}): wait for it to finish, or stop it (npx kalab down ${instance} removes the copy).`);

@@ -1,4 +1,4 @@
-import { OWNER_ID } from './reaper.ts';
+import { currentOwner } from './reaper.ts';
 /**
  * Labels on everything kalab creates, so a later run (or `kalab down`) finds and removes leftovers
  * without touching anything else on the engine.
@@ -14,7 +14,7 @@ export const LABEL_PART = 'io.kalab.part';
 export type ContainerPart = 'node' | 'eyes';
 
 export function labelsFor(lab: string, instance: string, node?: string, part: ContainerPart = 'node'): Record<string, string> {
-  const labels: Record<string, string> = { [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab, [LABEL_INSTANCE]: instance, [LABEL_OWNER]: OWNER_ID };
+  const labels: Record<string, string> = { [LABEL_MANAGED]: 'true', [LABEL_LAB]: lab, [LABEL_INSTANCE]: instance, [LABEL_OWNER]: currentOwner() };
   if (node) Object.assign(labels, { [LABEL_NODE]: node, [LABEL_PART]: part });
   return labels;
 }

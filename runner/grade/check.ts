@@ -6,6 +6,7 @@ import type { LabInstance } from '../engine/lab-instance.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
 import type { Diagnosis } from './diagnosis.ts';
 import type { LbFacts } from './facts.ts';
+import type { StepMeasure } from './step-measure.ts';
 import type { WireDisagreement } from './wire-timing.ts';
 
 export interface StepTiming {
@@ -35,6 +36,8 @@ export interface CheckContext {
   timing: StepTiming;
   /** The lb nodes as they were when the action ended. */
   facts: LbFacts[];
+  /** The step's action as the runner measured it (its start, the client probe), when the runner did it. */
+  measure?: StepMeasure;
   signal?: AbortSignal;
 }
 

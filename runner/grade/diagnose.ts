@@ -62,15 +62,16 @@ export const VIP_DIAGNOSES = defineDiagnoses({
   'cause-preempt-delay': (p: { expected: NodeName; delayS: number }) =>
     `${p.expected} has preempt_delay ${p.delayS}, so it waits that long before taking the VIP back.`,
 
-  // Why the holder kept the VIP with nginx stopped: its health check is missing, untracked or too weak.
-  'cause-no-health-check': (p: { holder: NodeName; instance: string }) =>
-    `${p.holder} kept the VIP with nginx stopped: its keepalived.conf has no vrrp_script and no track_script, so nothing tells keepalived that nginx is down. Define a vrrp_script that checks nginx (e.g. killall -0 nginx, with weight -30) and list it in track_script inside vrrp_instance ${p.instance}.`,
-  'cause-track-script-missing': (p: { holder: NodeName; scripts: string[]; instance: string; priority: number; warning: string | null }) =>
-    `${p.holder} kept the VIP with nginx stopped: no track_script ties the vrrp_script ${listNodes(p.scripts)} to vrrp_instance ${p.instance}, so keepalived never runs the check and ${p.holder}'s priority stays ${p.priority}. Add track_script { ${p.scripts[0]} } inside vrrp_instance ${p.instance}.${p.warning ? ` (${p.warning})` : ''}`,
-  'cause-weight-too-small': (p: { holder: NodeName; expected: NodeName; priority: number; lowered: number; rival: number }) =>
-    `${p.holder} kept the VIP with nginx stopped: its health check lowers its priority from ${p.priority} to ${p.lowered} only, not below ${p.expected}'s ${p.rival}, so ${p.expected} does not preempt it. Use a weight larger than the gap (at least ${p.priority - p.rival + 1}), or give both the same priority.`,
-  'cause-health-check-not-failing': (p: { holder: NodeName; priority: number; scripts: string[] }) =>
-    `${p.holder} kept the VIP with nginx stopped: it still advertises priority ${p.priority}, so its health check ${listNodes(p.scripts)} has not failed. Make sure the check's command fails when nginx is stopped (run it by hand: echo $? after it) and read journalctl -u keepalived for VRRP_Script lines.`,
+  // Why the holder kept the VIP with nginx (`service`, when another: haproxy) stopped: its health
+  // check is missing, untracked or too weak.
+  'cause-no-health-check': (p: { holder: NodeName; instance: string; service?: string }) =>
+    `${p.holder} kept the VIP with ${p.service ?? 'nginx'} stopped: its keepalived.conf has no vrrp_script and no track_script, so nothing tells keepalived that ${p.service ?? 'nginx'} is down. Define a vrrp_script that checks ${p.service ?? 'nginx'} (e.g. killall -0 ${p.service ?? 'nginx'}, with weight -30) and list it in track_script inside vrrp_instance ${p.instance}.`,
+  'cause-track-script-missing': (p: { holder: NodeName; scripts: string[]; instance: string; priority: number; warning: string | null; service?: string }) =>
+    `${p.holder} kept the VIP with ${p.service ?? 'nginx'} stopped: no track_script ties the vrrp_script ${listNodes(p.scripts)} to vrrp_instance ${p.instance}, so keepalived never runs the check and ${p.holder}'s priority stays ${p.priority}. Add track_script { ${p.scripts[0]} } inside vrrp_instance ${p.instance}.${p.warning ? ` (${p.warning})` : ''}`,
+  'cause-weight-too-small': (p: { holder: NodeName; expected: NodeName; priority: number; lowered: number; rival: number; service?: string }) =>
+    `${p.holder} kept the VIP with ${p.service ?? 'nginx'} stopped: its health check lowers its priority from ${p.priority} to ${p.lowered} only, not below ${p.expected}'s ${p.rival}, so ${p.expected} does not preempt it. Use a weight larger than the gap (at least ${p.priority - p.rival + 1}), or give both the same priority.`,
+  'cause-health-check-not-failing': (p: { holder: NodeName; priority: number; scripts: string[]; service?: string }) =>
+    `${p.holder} kept the VIP with ${p.service ?? 'nginx'} stopped: it still advertises priority ${p.priority}, so its health check ${listNodes(p.scripts)} has not failed. Make sure the check's command fails when ${p.service ?? 'nginx'} is stopped (run it by hand: echo $? after it) and read journalctl -u keepalived for VRRP_Script lines.`,
 
   // Why `taker` took the VIP from `keeper`, which was meant to keep it (a "stays" expectation).
   'cause-nopreempt-with-master': (p: { node: NodeName }) =>
@@ -136,33 +137,47 @@ export function takeBackCause(facts: LbFacts[], vip: string, taker: NodeName, ke
 }
 
 /**
- * Why `holder` kept the VIP although nginx is stopped there and `expected` should have taken it:
- * the health check that should lower its priority is missing, not tracked, or too weak.
- * `advertisedPriority` is what the holder's adverts say now, when known. Undefined when nginx
- * runs on the holder or the configs explain nothing.
+ * The proxy a node's health checks watch: haproxy when a vrrp_script names it (the haproxy lab,
+ * seed 002: killall -0 haproxy), else nginx, the labs' own.
+ */
+function watchedService(config: KeepalivedConfig): 'nginx' | 'haproxy' {
+  return Object.values(config.scripts).some((s) => /haproxy/.test(s.script ?? '')) ? 'haproxy' : 'nginx';
+}
+
+const serviceRunning = (f: LbFacts, service: 'nginx' | 'haproxy') => (service === 'haproxy' ? f.haproxyRunning : f.nginxRunning);
+
+/**
+ * Why `holder` kept the VIP although its proxy (nginx, or the haproxy its checks watch) is
+ * stopped there and `expected` should have taken it: the health check that should lower its
+ * priority is missing, not tracked, or too weak. `advertisedPriority` is what the holder's adverts
+ * say now, when known. Undefined when the proxy runs on the holder or the configs explain nothing.
  */
 export function healthCheckCause(facts: LbFacts[], vip: string, holder: NodeName, expected: NodeName, advertisedPriority?: number): Diagnosis | undefined {
   const h = facts.find((f) => f.node === holder);
-  if (!h?.config || h.nginxRunning !== false) return undefined;
+  if (!h?.config) return undefined;
+  const service = watchedService(h.config);
+  if (serviceRunning(h, service) !== false) return undefined;
+  // nginx, the labs' own proxy, goes unnamed in the params (as before haproxy had a lab).
+  const named = service === 'nginx' ? ({} as Record<string, never>) : { service };
   const inst = instanceFor(h.config, vip);
   if (!inst) return undefined;
   if (inst.trackScripts.length === 0) {
     const defined = Object.keys(h.config.scripts);
-    if (defined.length === 0) return say('cause-no-health-check', { holder, instance: inst.name });
+    if (defined.length === 0) return say('cause-no-health-check', { holder, instance: inst.name, ...named });
     // A track_script that names an unknown script, or a malformed line, is why nothing is tracked.
     const badTrack = h.config.warnings.find((w) => /track_script/.test(w) && !/is not used by any track_script/.test(w));
-    return say('cause-track-script-missing', { holder, scripts: defined, instance: inst.name, priority: inst.priority, warning: badTrack ?? null });
+    return say('cause-track-script-missing', { holder, scripts: defined, instance: inst.name, priority: inst.priority, warning: badTrack ?? null, ...named });
   }
   const e = facts.find((f) => f.node === expected);
   const want = instanceFor(e?.config, vip);
   if (!want || !e?.config || want.nopreempt) return undefined;
   const lowered = effectivePriority(inst, h.config.scripts, new Set(inst.trackScripts.map((t) => t.name)));
-  const wantFailing = e.nginxRunning === false ? new Set(want.trackScripts.map((t) => t.name)) : new Set<string>();
+  const wantFailing = serviceRunning(e, service) === false ? new Set(want.trackScripts.map((t) => t.name)) : new Set<string>();
   const rival = effectivePriority(want, e.config.scripts, wantFailing);
   if (lowered === 0) return undefined; // a weight-0 check puts it in FAULT: the configs say it should have let go
-  if (lowered >= rival) return say('cause-weight-too-small', { holder, expected, priority: inst.priority, lowered, rival });
+  if (lowered >= rival) return say('cause-weight-too-small', { holder, expected, priority: inst.priority, lowered, rival, ...named });
   if (advertisedPriority === inst.priority) {
-    return say('cause-health-check-not-failing', { holder, priority: inst.priority, scripts: inst.trackScripts.map((t) => t.name) });
+    return say('cause-health-check-not-failing', { holder, priority: inst.priority, scripts: inst.trackScripts.map((t) => t.name), ...named });
   }
   return undefined;
 }
@@ -173,11 +188,12 @@ export interface VipDiagnosisInput {
   expected: NodeName;
   seen: VipSnapshot;
   facts: LbFacts[];
+  /** Which of the lab's VIPs (default: the first). */
+  vip?: string;
 }
 
 /** Explains why the VIP is not on `expected` only. */
-export async function diagnoseVip({ lab, observer, expected, seen, facts }: VipDiagnosisInput): Promise<Diagnosis> {
-  const vip = lab.addresses.vip;
+export async function diagnoseVip({ lab, observer, expected, seen, facts, vip = lab.addresses.vip }: VipDiagnosisInput): Promise<Diagnosis> {
   const holders = seen.runningHolders;
   const frozenHolders = seen.holders.filter((n) => !holders.includes(n));
   const factsOf = (node: NodeName) => facts.find((f) => f.node === node);
@@ -205,8 +221,9 @@ export async function diagnoseVip({ lab, observer, expected, seen, facts }: VipD
   if (expectedFacts && expectedFacts.run !== 'running') return heldByOther(say('cause-node-down', { node: expected, run: expectedFacts.run }));
   const want = instanceFor(expectedFacts?.config, vip);
   const have = instanceFor(factsOf(holder)?.config, vip);
-  // The priority a node really advertises (after health-check weights) beats the configured one.
-  const advertised = observer.view(holder).lastAdvert?.priority;
+  // The priority a node really advertises (after health-check weights) beats the configured one:
+  // its adverts for this VIP's virtual router (a master-master node sends two streams).
+  const advertised = observer.lastAdvert(holder, have?.virtualRouterId)?.priority;
   const healthCheck = healthCheckCause(facts, vip, holder, expected, advertised);
   if (healthCheck) return heldByOther(healthCheck);
   const holderPriority = advertised ?? have?.priority;

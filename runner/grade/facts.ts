@@ -25,6 +25,8 @@ export interface LbFacts {
   keepalivedRunning: boolean;
   /** Whether an nginx process exists (what the labs' health checks test), as last read. */
   nginxRunning?: boolean;
+  /** Whether a haproxy process exists (the haproxy lab's health checks test it instead), as last read. */
+  haproxyRunning?: boolean;
   /** The main config file's text as last read; a frozen node's last reading stands. */
   configText?: string;
   /** What keepalived runs: the main file with its includes followed. */
@@ -51,6 +53,7 @@ export async function collectLbFacts(lab: LabInstance, observer: LabObserver): P
         run,
         keepalivedRunning: processes.has('keepalived'),
         nginxRunning: processes.has('nginx'),
+        haproxyRunning: processes.has('haproxy'),
         ...config,
       };
       cache.set(node, facts);

@@ -8,9 +8,11 @@ import type { LabInstance } from '../engine/lab-instance.ts';
 import type { LabDefinition, StepDefinition } from '../lab/definition.ts';
 import { actionOf, expectationOf, type Action } from '../kinds/registry.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
+import type { FailoverFigures } from '../shared/events.ts';
 import type { CheckResult } from './check.ts';
 import type { Diagnosis } from './diagnosis.ts';
 import { collectLbFacts } from './facts.ts';
+import { measuredFigures, startMeasure, type StepMeasure } from './step-measure.ts';
 import { timingFrom } from './step-timing.ts';
 import { latestAdverts, WIRE_MEMORY_MS, withWireTiming } from './wire-timing.ts';
 import { observationLost } from './withheld.ts';
@@ -35,10 +37,14 @@ export interface StepResult {
   /** Set when the step ran: the longest Master_Down_Interval among the running nodes. */
   masterDownMs?: number;
   checks?: CheckOutcome[];
+  /** Set when the VIP moved from one node to another during the step: what its users lost (failover-figures.ts). */
+  failover?: FailoverFigures;
 }
 
 export interface LabRunResult {
   lab: string;
+  /** Which solution, when one check grades several (its folder's name). */
+  solution?: string;
   passed: boolean;
   steps: StepResult[];
 }
@@ -56,22 +62,31 @@ export interface RunHooks {
 
 /**
  * Judge a step's expectations, in order, the first failure ending the step. `startedAt`: when the
- * action began, if the runner did it. A failure that rests on time the observer could not see
- * (lostDuring) is withheld: the step fails with observation-lost, not with a guess.
+ * action began, if the runner did it; `measure`: the runner's measure of it (the client probe), if
+ * it took one, whose figures the verdict carries. A failure that rests on time the observer could
+ * not see (lostDuring) is withheld: the step fails with observation-lost, not with a guess.
  */
-export async function judgeStep(session: LabSession, step: StepDefinition, actionAt: number, signal?: AbortSignal, startedAt?: number): Promise<Omit<StepResult, 'ms'>> {
+export async function judgeStep(
+  session: LabSession,
+  step: StepDefinition,
+  actionAt: number,
+  signal?: AbortSignal,
+  startedAt?: number,
+  measure?: StepMeasure,
+): Promise<Omit<StepResult, 'ms'>> {
   const facts = await collectLbFacts(session.lab, session.observer);
   const adverts = latestAdverts(session.observer.timeline(Date.now() - WIRE_MEMORY_MS), Date.now() - WIRE_MEMORY_MS);
   const timing = timingFrom(actionAt, facts, startedAt, adverts);
   const checks: CheckOutcome[] = [];
   for (const expectation of step.expect) {
     const { check } = expectationOf(expectation);
-    const outcome = await check.judge({ lab: session.lab, observer: session.observer, timing, facts, ...(signal ? { signal } : {}) });
+    const outcome = await check.judge({ lab: session.lab, observer: session.observer, timing, facts, ...(measure ? { measure } : {}), ...(signal ? { signal } : {}) });
     checks.push({ label: check.label, ...outcome });
     if (!outcome.passed) break;
   }
   const failed = checks.find((c) => !c.passed);
-  const timings = { settleMs: timing.settleMs, masterDownMs: timing.masterDownMs, checks };
+  const failover = measure && measuredFigures(session.observer, session.lab.addresses.vip, measure);
+  const timings = { settleMs: timing.settleMs, masterDownMs: timing.masterDownMs, checks, ...(failover ? { failover } : {}) };
   if (!failed) return { id: step.id, title: step.title, passed: true, message: checks.map((c) => c.message).join(' '), ...timings };
   const lost = session.observer.lostDuring(Math.min(timing.actionAt, timing.startedAt ?? timing.actionAt), Date.now());
   const diagnosis = lost.length > 0 ? observationLost(lost) : withWireTiming(failed.diagnosis, timing.wireDisagreements);
@@ -96,12 +111,19 @@ export async function runSteps(session: LabSession, lab: LabDefinition, hooks: R
       continue;
     }
     hooks.onStepStart?.(step, index);
-    const started = Date.now();
-    await performAction(session, step.do, hooks.signal);
-    const actionEnded = Date.now();
-    const actionAt = settleFrom(step.do, actionEnded, session.observer.lastActivityAt());
-    const verdict = await judgeStep(session, step, actionAt, hooks.signal, started);
-    const result: StepResult = { ...verdict, ms: Date.now() - started, actionMs: actionEnded - started };
+    // The client probe runs from just before the action to the verdict: what the VIP's users lose.
+    const measure = await startMeasure(session, hooks.signal);
+    const started = measure.startedAt;
+    let result: StepResult;
+    try {
+      await performAction(session, step.do, hooks.signal);
+      const actionEnded = Date.now();
+      const actionAt = settleFrom(step.do, actionEnded, session.observer.lastActivityAt());
+      const verdict = await judgeStep(session, step, actionAt, hooks.signal, started, measure);
+      result = { ...verdict, ms: Date.now() - started, actionMs: actionEnded - started };
+    } finally {
+      await measure.probe?.stop();
+    }
     steps.push(result);
     hooks.onStepEnd?.(result, index);
     failed = !result.passed;

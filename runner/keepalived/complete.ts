@@ -135,6 +135,7 @@ function completeInstance(d: InstanceDraft, blocks: ParsedBlocks, warn: Warn): V
     nopreempt,
     nopreemptWritten: d.nopreempt,
     preemptDelayS,
+    preemptDelayWrittenS: d.preemptDelayS,
     ...(d.authType ? { authType: d.authType } : {}),
     ...(d.authPass !== undefined ? { authPass: d.authPass } : {}),
     ...(authPassEffective !== undefined ? { authPassEffective } : {}),

@@ -106,6 +106,8 @@ export interface VrrpInstance {
   nopreemptWritten: boolean;
   /** In effect, seconds: cleared with `state MASTER`, nopreempt or strict mode. */
   preemptDelayS: number;
+  /** As written (0: none): beside preemptDelayS it tells "preempt_delay cleared" apart from "no preempt_delay". */
+  preemptDelayWrittenS: number;
   authType?: 'PASS' | 'AH';
   /** As written. */
   authPass?: string;

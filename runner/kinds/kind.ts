@@ -35,6 +35,11 @@ export interface ActionKind<K extends string, P, By extends PerformedBy = Perfor
   readonly effect: ActionEffect;
   /** The nodes the params name: a lab that lacks one of them is refused when it loads. */
   nodes(params: P): NodeName[];
+  /**
+   * For a runner action: the label of its button beside the step ("❄ Freeze lb1", "✂ Cut the
+   * heartbeat to lb2"). A unit test holds every runner action to having one.
+   */
+  button?(params: P): string;
   /** Do it, as `kalab check` does for the learner; resolves once the observer has seen its effect. */
   perform(session: LabSession, params: P, signal?: AbortSignal): Promise<void>;
 }
@@ -45,6 +50,8 @@ export interface ExpectationKind<K extends string, P> {
   readonly description: string;
   readonly params: ParamsSchema<P>;
   nodes(params: P): NodeName[];
+  /** The VIPs the params name, as host numbers (`vip: 101`): a lab that lacks one is refused when it loads. */
+  vips?(params: P): number[];
   /** The check for one expectation of a step: what the grader judges and how it explains a failure. */
   check(params: P): Check;
   /** The sections of diagnosis codes its checks return; a section shared by kinds is listed by each. */

@@ -12,16 +12,29 @@ import type { Check } from '../grade/check.ts';
 import type { LabSession } from '../grade/step-runner.ts';
 import type { NodeName } from './cast.ts';
 import type { ActionEffect, ActionKind, ExpectationKind, ParamsOf } from './kind.ts';
+import { disconnect } from './actions/disconnect.ts';
+import { dropVrrp } from './actions/drop-vrrp.ts';
 import { freeze } from './actions/freeze.ts';
+import { healVrrp } from './actions/heal-vrrp.ts';
 import { observe } from './actions/observe.ts';
+import { reconnect } from './actions/reconnect.ts';
 import { run } from './actions/run.ts';
+import { sequence } from './actions/sequence.ts';
 import { startKeepalived } from './actions/start-keepalived.ts';
+import { stopKeepalived } from './actions/stop-keepalived.ts';
+import { stopNginx } from './actions/stop-nginx.ts';
 import { unfreeze } from './actions/unfreeze.ts';
+import { advertises } from './expectations/advertises.ts';
+import { failoverWithin } from './expectations/failover-within.ts';
 import { mailAnnouncement } from './expectations/mail-announces.ts';
+import { pingable } from './expectations/pingable.ts';
 import { servedBy } from './expectations/served-by.ts';
+import { splitBrain } from './expectations/split-brain.ts';
+import { strictMode } from './expectations/strict-mode.ts';
 import { unicastOnly } from './expectations/unicast-only.ts';
 import { vipOn } from './expectations/vip-on.ts';
 import { vipStays } from './expectations/vip-stays.ts';
+import { vipStaysThenMoves } from './expectations/vip-stays-then-moves.ts';
 
 /* eslint-disable @typescript-eslint/no-empty-interface -- filled by the kind modules */
 export interface ActionKinds {}
@@ -47,6 +60,13 @@ export const ACTIONS = live<ActionKinds>({
   freeze: () => freeze,
   unfreeze: () => unfreeze,
   observe: () => observe,
+  'stop-keepalived': () => stopKeepalived,
+  'stop-nginx': () => stopNginx,
+  'drop-vrrp': () => dropVrrp,
+  'heal-vrrp': () => healVrrp,
+  disconnect: () => disconnect,
+  reconnect: () => reconnect,
+  sequence: () => sequence,
 });
 
 export const EXPECTATIONS = live<ExpectationKinds>({
@@ -55,6 +75,12 @@ export const EXPECTATIONS = live<ExpectationKinds>({
   'vip-stays': () => vipStays,
   'unicast-only': () => unicastOnly,
   'mail-announces': () => mailAnnouncement,
+  advertises: () => advertises,
+  'split-brain': () => splitBrain,
+  'vip-stays-then-moves': () => vipStaysThenMoves,
+  'failover-within': () => failoverWithin,
+  'strict-mode': () => strictMode,
+  pingable: () => pingable,
 });
 
 export type ActionName = keyof ActionKinds;
@@ -106,6 +132,8 @@ export interface BoundAction {
   kind: ActionName;
   effect: ActionEffect;
   nodes: NodeName[];
+  /** A runner action's button label (the workbench's step button). */
+  button?: string;
   perform(session: LabSession, signal?: AbortSignal): Promise<void>;
 }
 
@@ -116,13 +144,16 @@ export function actionOf(action: Action): BoundAction {
 
 function bindAction<K extends ActionName>(kind: K, params: ActionParams[K]): BoundAction {
   const def = actionKinds[kind];
-  return { kind, effect: def.effect, nodes: def.nodes(params), perform: (session, signal) => def.perform(session, params, signal) };
+  const button = def.button?.(params);
+  return { kind, effect: def.effect, nodes: def.nodes(params), ...(button ? { button } : {}), perform: (session, signal) => def.perform(session, params, signal) };
 }
 
 /** One expectation of a step with its module: the nodes it names and its check. */
 export interface BoundExpectation {
   kind: ExpectationName;
   nodes: NodeName[];
+  /** The VIPs it names, as host numbers (none: the lab's first VIP). */
+  vips: number[];
   check: Check;
 }
 
@@ -133,7 +164,7 @@ export function expectationOf(expectation: Expectation): BoundExpectation {
 
 function bindExpectation<K extends ExpectationName>(kind: K, params: ExpectationParams[K]): BoundExpectation {
   const def = expectationKinds[kind];
-  return { kind, nodes: def.nodes(params), check: def.check(params) };
+  return { kind, nodes: def.nodes(params), vips: def.vips?.(params) ?? [], check: def.check(params) };
 }
 
 export function isRunnerAction(kind: ActionName): kind is RunnerActionName {

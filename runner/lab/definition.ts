@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isDiagnosisCode } from '../grade/catalogue.ts';
-import { nodeNameSchema, type NodeName } from '../kinds/cast.ts';
+import { NODE_HOSTS, VIP_HOST, nodeNameSchema, type NodeName } from '../kinds/cast.ts';
 import * as kinds from '../kinds/registry.ts';
 
 export { NODE_HOSTS, NODE_NAMES, VIP_HOST, nodeNameSchema, roleOf, type NodeName, type NodeRole } from '../kinds/cast.ts';
@@ -59,6 +59,10 @@ export const labSchema = z
     /** Canonical subnet, e.g. 10.88.1.0/24 (a /24: node addresses are fixed host numbers). */
     subnet: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.0\/24$/, 'subnet must be a /24 such as 10.88.1.0/24'),
     nodes: z.array(nodeNameSchema).min(1),
+    /** The nodes a solution may configure (a folder for any other node is refused): the load balancers unless the lab says otherwise. */
+    solutionNodes: z.array(nodeNameSchema).min(1).default(['lb1', 'lb2']),
+    /** The VIPs' host numbers on the subnet (master-master has two); the first is the lab's VIP. */
+    vips: z.array(z.number().int().min(2).max(254)).min(1).default([VIP_HOST]),
     seeds: z.array(z.string()).default([]),
     solution: z.string().default('solution'),
     broken: z.array(brokenSolutionSchema).default([]),
@@ -67,6 +71,12 @@ export const labSchema = z
   })
   .strict()
   .superRefine((lab, ctx) => {
+    // A VIP on a node's own address, or listed twice, could never be told apart from it.
+    const taken = new Set<number>(Object.values(NODE_HOSTS));
+    for (const host of lab.vips) {
+      if (taken.has(host)) ctx.addIssue({ code: 'custom', message: `VIP host number ${host} is a node's address or another VIP: pick a free one such as 100 or 101` });
+      taken.add(host);
+    }
     const ids = new Set<string>();
     for (const step of lab.steps) {
       if (ids.has(step.id)) ctx.addIssue({ code: 'custom', message: `step id "${step.id}" is used twice` });
@@ -74,6 +84,11 @@ export const labSchema = z
       for (const node of nodesNamedBy(step)) {
         if (!lab.nodes.includes(node)) {
           ctx.addIssue({ code: 'custom', message: `step "${step.id}" names node ${node}, which is not in the lab's nodes` });
+        }
+      }
+      for (const host of step.expect.flatMap((e) => kinds.expectationOf(e).vips)) {
+        if (!lab.vips.includes(host)) {
+          ctx.addIssue({ code: 'custom', message: `step "${step.id}" names VIP .${host}, which is not in the lab's vips (${lab.vips.join(', ')})` });
         }
       }
     }

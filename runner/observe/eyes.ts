@@ -105,6 +105,9 @@ export function followEyes(container: Docker.Container, opts: FollowOptions): Ey
   const restarts: number[] = [];
 
   const runOnce = async (onReady: () => void): Promise<void> => {
+    // Eyes already running (a lab adopted after a restart of the runner) are stopped first: their
+    // output so far is gone, and only a fresh start prints the snapshot the observer needs.
+    if ((await container.inspect()).State.Running) await container.stop({ t: 0 }).catch(() => undefined);
     const router = new EyesLineRouter(opts.handlers, opts.watchesAddresses);
     const stream = (await container.attach({ stream: true, stdout: true, stderr: true, hijack: true })) as unknown as Readable;
     current = stream;
@@ -124,13 +127,7 @@ export function followEyes(container: Docker.Container, opts: FollowOptions): Ey
     stream.on('close', () => out.end());
     stream.on('error', () => out.end());
     const ended = new Promise<void>((resolve) => out.on('end', resolve));
-    try {
-      await container.start();
-    } catch (error) {
-      // 304: already running (adopted eyes): restart so that it prints a fresh snapshot.
-      if ((error as { statusCode?: number }).statusCode !== 304) throw error;
-      await container.restart({ t: 0 });
-    }
+    await container.start();
     await ended;
   };
 

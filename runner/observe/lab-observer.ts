@@ -33,7 +33,10 @@ const TIMELINE_LIMIT = 5000;
 export interface NodeView {
   node: NodeName;
   run: NodeRunState;
+  /** Whether it holds the lab's first VIP (the VIP, in a lab with one). */
   holdsVip: boolean;
+  /** The lab's VIPs it holds, in the lab's order (master-master: one each, or both on one node). */
+  vips: string[];
   keepalived: boolean;
   /** Latest VRRP state per instance, from keepalived's log. */
   vrrp: Record<string, VrrpState>;
@@ -78,7 +81,7 @@ export class LabObserver {
   constructor(private readonly lab: LabInstance) {
     this.emitter.setMaxListeners(0);
     for (const node of lab.nodes) {
-      this.views.set(node, { node, run: 'running', holdsVip: false, keepalived: false, vrrp: {} });
+      this.views.set(node, { node, run: 'running', holdsVip: false, vips: [], keepalived: false, vrrp: {} });
     }
   }
 
@@ -106,6 +109,16 @@ export class LabObserver {
     await follower.ready;
   }
 
+  /** What the engine says of each node now (a lab adopted while a node was frozen); events take over from here. */
+  async seedRunStates(): Promise<void> {
+    await Promise.all(
+      this.lab.nodes.map(async (node) => {
+        const state = (await this.lab.container(node).inspect()).State;
+        this.views.get(node)!.run = state.Paused ? 'frozen' : state.Running ? 'running' : 'stopped';
+      }),
+    );
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.dockerEvents?.destroy();
@@ -128,13 +141,27 @@ export class LabObserver {
     return this.events.filter((e) => e.t >= since);
   }
 
-  vip(): VipSnapshot {
-    const holders = [...this.views.values()].filter((v) => v.holdsVip).map((v) => v.node);
+  /** Who holds one of the lab's VIPs (default: the first, the VIP of a one-VIP lab). */
+  vip(address = this.lab.addresses.vip): VipSnapshot {
+    const holders = [...this.views.values()].filter((v) => v.vips.includes(address)).map((v) => v.node);
     return {
       t: Date.now(),
+      address,
       holders,
       runningHolders: holders.filter((n) => this.views.get(n)!.run === 'running'),
     };
+  }
+
+  /**
+   * The latest advert `node` sent for virtual router `vrid` (any VRID when none is named): a node
+   * of master-master sends two streams, and NodeView.lastAdvert is whichever came last.
+   */
+  lastAdvert(node: NodeName, vrid?: number): Extract<LabEvent, { type: 'advert' }> | undefined {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.type === 'advert' && e.node === node && (vrid === undefined || e.vrid === vrid)) return e;
+    }
+    return undefined;
   }
 
   view(node: NodeName): NodeView {
@@ -169,27 +196,33 @@ export class LabObserver {
     this.emitter.emit('event', event);
   }
 
-  private setHolds(node: NodeName, held: boolean, iface: string): void {
+  private setHolds(node: NodeName, address: string, held: boolean, iface: string): void {
     const view = this.views.get(node)!;
-    if (view.holdsVip === held) return;
-    view.holdsVip = held;
+    if (view.vips.includes(address) === held) return;
+    const vips = this.lab.addresses.vips;
+    view.vips = vips.filter((a) => (a === address ? held : view.vips.includes(a)));
+    view.holdsVip = view.vips.includes(vips[0]!);
     view.lastIface = iface;
-    this.record({ type: 'vip', t: Date.now(), node, held, iface });
+    this.record({ type: 'vip', t: Date.now(), node, held, iface, address });
   }
 
   private applyAddressLine(node: NodeName, line: string): void {
     const parsed = parseAddressLine(line);
-    if (parsed && parsed.address === this.lab.addresses.vip) this.setHolds(node, !parsed.deleted, parsed.iface);
+    if (parsed && this.lab.addresses.vips.includes(parsed.address)) this.setHolds(node, parsed.address, !parsed.deleted, parsed.iface);
   }
 
-  /** The snapshot replaces what was known: folded in arrival order, from "holds nothing". */
+  /** The snapshot replaces what was known: folded in arrival order, from "holds nothing", for each VIP. */
   private applyAddressSnapshot(node: NodeName, lines: string[]): void {
-    let held: { iface: string } | undefined;
+    const held = new Map<string, string>();
     for (const line of lines) {
       const parsed = parseAddressLine(line);
-      if (parsed && parsed.address === this.lab.addresses.vip) held = parsed.deleted ? undefined : { iface: parsed.iface };
+      if (!parsed || !this.lab.addresses.vips.includes(parsed.address)) continue;
+      if (parsed.deleted) held.delete(parsed.address);
+      else held.set(parsed.address, parsed.iface);
     }
-    this.setHolds(node, held !== undefined, held?.iface ?? this.views.get(node)!.lastIface ?? 'eth0');
+    for (const address of this.lab.addresses.vips) {
+      this.setHolds(node, address, held.has(address), held.get(address) ?? this.views.get(node)!.lastIface ?? 'eth0');
+    }
   }
 
   private applyAdvert(node: NodeName, line: string): void {

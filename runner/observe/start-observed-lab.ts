@@ -43,3 +43,17 @@ export async function startObservedLab(
     throw err;
   }
 }
+
+/** The observer for a lab copy that is already running (adopted after a restart of the workbench). */
+export async function observeLab(lab: LabInstance): Promise<{ lab: LabInstance; observer: LabObserver }> {
+  const observer = new LabObserver(lab);
+  try {
+    await observer.watchEngine();
+    await observer.seedRunStates();
+    await Promise.all(lab.nodes.map((node) => observer.watchNode(node)));
+    return { lab, observer };
+  } catch (err) {
+    await observer.stop().catch(() => undefined);
+    throw err;
+  }
+}

@@ -30,6 +30,11 @@ const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('step.action'), step: name }).strict(),
   z.object({ type: z.literal('file.read'), node: name, path: z.string().min(1).max(1024) }).strict(),
   z.object({ type: z.literal('file.write'), node: name, path: z.string().min(1).max(1024), content: z.string() }).strict(),
+  z.object({ type: z.literal('class.hello') }).strict(),
+  z.object({ type: z.literal('class.reset'), learner: name, lab: name }).strict(),
+  z.object({ type: z.literal('class.stop'), learner: name, lab: name }).strict(),
+  z.object({ type: z.literal('class.watch'), learner: name, lab: name, node: name }).strict(),
+  z.object({ type: z.literal('class.unwatch') }).strict(),
 ]);
 
 // The schema and the protocol must describe the same messages.

@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import { KalabError } from '../shared/errors.ts';
 import type { ClientMessage, ServerMessage } from '../shared/protocol.ts';
 import { parseClientMessage } from './client-messages.ts';
-import type { LabHub } from './lab-hub.ts';
+import type { Classroom } from '../classroom/classroom.ts';
 import type { LiveLab } from './live-lab.ts';
 import type { Peer } from './peer.ts';
 import { RequestError } from './request-error.ts';
@@ -19,20 +19,36 @@ export const MAX_SOCKET_BUFFER_BYTES = 16 * 1024 * 1024;
 
 let nextPeerId = 1;
 
+/** Who is on the other end, as the server established it before the socket opened. */
+export type Identity =
+  /** Single-learner mode: every page shares each lab's one copy. */
+  | { kind: 'single'; labs: { lab(id: string): LiveLab } }
+  /** A classroom learner: their own copies. */
+  | { kind: 'learner'; classroom: Classroom; learner: Parameters<Classroom['lab']>[0] }
+  /** The instructor page. */
+  | { kind: 'instructor'; classroom: Classroom };
+
 export class Connection implements Peer {
   readonly id = nextPeerId++;
   private lab?: LiveLab;
+  /** The instructor page's subscription to the class, and the learner terminal it watches. */
+  private unsubscribeClass?: () => void;
+  private watching?: { lab: LiveLab; node: string };
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly hub: LabHub,
+    private readonly identity: Identity,
     private readonly log: (line: string) => void,
   ) {
     ws.on('message', (data, isBinary) => {
       if (isBinary) return this.send({ type: 'error', message: 'Send JSON text messages, not binary ones.' });
       void this.handle(data.toString());
     });
-    ws.on('close', () => this.lab?.detach(this));
+    ws.on('close', () => {
+      this.lab?.detach(this);
+      this.unsubscribeClass?.();
+      this.watching?.lab.unwatchTerminal(this, this.watching.node);
+    });
     ws.on('error', (err) => this.log(`socket ${this.id}: ${err.message}`));
   }
 
@@ -62,8 +78,16 @@ export class Connection implements Peer {
   }
 
   private async dispatch(message: ClientMessage): Promise<void> {
+    const id = this.identity;
+    if (message.type.startsWith('class.')) return this.dispatchClass(message);
+    if (id.kind === 'instructor') {
+      // The instructor's page only watches: its acknowledgements keep the watched shell flowing.
+      if (message.type === 'term.ack' && this.watching) return this.watching.lab.ackTerminal(this, message.node, message.bytes);
+      throw new RequestError(`The instructor page sends class.* messages, not ${message.type}: open a lab page to work in a lab.`);
+    }
+    if (id.kind === 'learner') id.classroom.touch(id.learner, message.type === 'hello' ? message.lab : this.lab?.id);
     if (message.type === 'hello') {
-      const lab = this.hub.lab(message.lab);
+      const lab = id.kind === 'learner' ? id.classroom.lab(id.learner, message.lab) : id.labs.lab(message.lab);
       if (this.lab && this.lab !== lab) this.lab.detach(this);
       this.lab = lab;
       lab.attach(this);
@@ -94,6 +118,32 @@ export class Connection implements Peer {
         return lab.readFile(this, message.node, message.path);
       case 'file.write':
         return lab.writeFile(this, message.node, message.path, message.content);
+    }
+  }
+
+  private async dispatchClass(message: ClientMessage): Promise<void> {
+    if (this.identity.kind !== 'instructor') throw new RequestError('Only the instructor page may send class messages: open the instructor URL kalab printed.');
+    const classroom = this.identity.classroom;
+    switch (message.type) {
+      case 'class.hello':
+        this.unsubscribeClass?.();
+        this.unsubscribeClass = classroom.subscribe((state) => this.send(state));
+        return;
+      case 'class.reset':
+      case 'class.stop':
+        return classroom.control(message.type === 'class.reset' ? 'reset' : 'stop', message.learner, message.lab);
+      case 'class.watch': {
+        const lab = classroom.copyOf(message.learner, message.lab);
+        if (!lab) throw new RequestError(`Learner ${message.learner} has no ${message.lab} lab to watch.`);
+        this.watching?.lab.unwatchTerminal(this, this.watching.node);
+        await lab.watchTerminal(this, message.node, message.learner);
+        this.watching = { lab, node: message.node };
+        return;
+      }
+      case 'class.unwatch':
+        this.watching?.lab.unwatchTerminal(this, this.watching.node);
+        this.watching = undefined;
+        return;
     }
   }
 }

@@ -61,8 +61,8 @@ export function welcomeFor(lab: LabDefinition): Extract<ServerMessage, { type: '
     title: lab.title,
     steps: lab.steps.map((s) => {
       const action = actionOf(s.do);
-      // A runner action is a button for the node it acts on.
-      const button = isRunnerAction(action.kind) ? { action: action.kind, node: action.nodes[0] } : {};
+      // A runner action is a button, labelled by its kind, for the node it acts on.
+      const button = isRunnerAction(action.kind) ? { action: action.kind, node: action.nodes[0], ...(action.button ? { button: action.button } : {}) } : {};
       const commands = s.commands.length ? { commands: s.commands.map((c) => ({ node: c.node, command: c.command })) } : {};
       return { id: s.id, title: s.title, ...button, ...commands };
     }),
@@ -70,7 +70,7 @@ export function welcomeFor(lab: LabDefinition): Extract<ServerMessage, { type: '
   };
 }
 
-/** The action a page may ask the runner to do for a step: only what a terminal cannot (the kinds performed by the runner). */
+/** The action a page may ask the runner to do for a step: only the kinds performed by the runner (faults, mostly what a terminal cannot do). */
 export function requireRunnerAction(lab: LabDefinition, stepId: string): StepDefinition {
   const step = requireStep(lab, stepId);
   if (!isRunnerAction(actionOf(step.do).kind)) {

@@ -1,15 +1,16 @@
 /**
- * One lab in single-learner mode: at most one live copy (instance = lab id, canonical subnet),
- * shared by every page attached to it. It owns the copy's lifecycle (start, reset, stop), the one
+ * One live copy of a lab: in single-learner mode the lab's own (instance = lab id, canonical
+ * subnet), shared by every page attached to it; in a classroom one learner's (its own instance
+ * name and a subnet from the pool, see LiveLabCopy). It owns the copy's lifecycle (start, reset, stop), the one
  * observer whose events it relays to every page (no page polls a container), the terminals, the
  * step verdicts (progress survives a reload) and the editor's file access.
  */
 import type Docker from 'dockerode';
-import type { LabInstance } from '../engine/lab-instance.ts';
+import { LabInstance } from '../engine/lab-instance.ts';
 import { judgeStep, performAction } from '../grade/step-runner.ts';
 import type { LabDefinition, NodeName } from '../lab/definition.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
-import { startObservedLab } from '../observe/start-observed-lab.ts';
+import { observeLab, startObservedLab, type ObservedLab } from '../observe/start-observed-lab.ts';
 import type { LabEvent } from '../shared/events.ts';
 import { KalabError } from '../shared/errors.ts';
 import type { LabStatus, NodeInfo, ServerMessage, StepVerdict } from '../shared/protocol.ts';
@@ -17,6 +18,7 @@ import { readNodeFile, writeNodeFile } from './lab-files.ts';
 import { requireEditable, requireNode, requireRunnerAction, requireStep, welcomeFor } from './lab-rules.ts';
 import type { Peer } from './peer.ts';
 import { RequestError } from './request-error.ts';
+import { StepMeasures } from './step-measures.ts';
 import { TerminalSession } from './terminal-session.ts';
 
 export interface Engine {
@@ -33,6 +35,29 @@ interface Running {
   terminals: Map<NodeName, TerminalSession>;
   /** Aborts step checks and actions when the copy goes away. */
   abort: AbortController;
+  /** The steps the workbench performs itself, measured for their failover figures. */
+  measures: StepMeasures;
+}
+
+/** What makes a classroom learner's copy its own, and how it reports to the classroom. */
+export interface LiveLabCopy {
+  instance: string;
+  pool: string;
+  /** Verdicts recorded before (a restarted workbench): progress survives. */
+  verdicts: StepVerdict[];
+  /** On start, take the copy back if it is still running (a restarted workbench). */
+  adoptRunning: boolean;
+  /** A copy started ahead of time (runner/server/hot-pool.ts), if one is ready. */
+  take?(): ObservedLab | undefined;
+  /** When the copy will be removed, if it will be (idle timeout or lifetime). */
+  expiresAt(): number | undefined;
+  onStarted(lab: LabInstance, adopted: boolean): void;
+  onStopped(): void;
+  /** A fresh copy with no progress was asked for (by the learner or the instructor). */
+  onReset(): void;
+  onVerdict(verdict: StepVerdict, code: string | undefined): void;
+  /** Something the instructor page shows changed (status, VIP holders). */
+  onChange(): void;
 }
 
 export class LiveLab {
@@ -49,7 +74,33 @@ export class LiveLab {
     readonly definition: LabDefinition,
     private readonly engine: EngineProvider,
     private readonly log: (line: string) => void,
-  ) {}
+    private readonly copy?: LiveLabCopy,
+  ) {
+    for (const v of copy?.verdicts ?? []) this.verdicts.set(v.step, v);
+  }
+
+  get labStatus(): LabStatus {
+    return this.status;
+  }
+
+  /** The steps passed so far (latest verdict per step). */
+  progress(): StepVerdict[] {
+    return [...this.verdicts.values()];
+  }
+
+  /** Who holds the VIP now, among the running nodes (empty when the lab is not running). */
+  vipHolders(): string[] {
+    return this.running?.observer.vip().runningHolders ?? [];
+  }
+
+  get subnet(): string | undefined {
+    return this.running?.instance.addresses.subnet;
+  }
+
+  /** Warn every page of this copy that it will be removed at `at`. */
+  warnExpiry(at: number, reason: 'idle' | 'lifetime', limitMs: number): void {
+    this.broadcast({ type: 'lab.expiring', at, reason, limitMs });
+  }
 
   get id(): string {
     return this.definition.id;
@@ -68,7 +119,7 @@ export class LiveLab {
     peer.send(this.stateMessage());
     if (this.running) {
       peer.send(this.vipMessage(this.running));
-      peer.send({ type: 'timeline', events: this.running.observer.timeline().filter(isTimelineEvent(new Map())) });
+      peer.send({ type: 'timeline', events: [...this.running.observer.timeline().filter(isTimelineEvent(new Map())), ...this.running.measures.events()] });
     }
     peer.send({ type: 'progress', verdicts: [...this.verdicts.values()] });
   }
@@ -99,13 +150,31 @@ export class LiveLab {
     return this.queue(async () => {
       await this.tearDown();
       this.verdicts.clear();
+      this.copy?.onReset();
       this.broadcast({ type: 'progress', verdicts: [] });
+      this.copy?.onChange();
       await this.bringUp();
     });
   }
 
   stop(): Promise<void> {
     return this.queue(() => this.tearDown());
+  }
+
+  /**
+   * Let go of the copy without removing it (a classroom workbench closing with --keep-labs): the
+   * observer and terminals end here, the containers run on for the next workbench to take back.
+   */
+  release(): Promise<void> {
+    return this.queue(async () => {
+      const live = this.running;
+      if (!live) return;
+      live.abort.abort();
+      live.unsubscribe();
+      for (const t of live.terminals.values()) t.close();
+      this.running = undefined;
+      await live.observer.stop().catch(() => undefined);
+    });
   }
 
   private queue(work: () => Promise<void>): Promise<void> {
@@ -121,10 +190,20 @@ export class LiveLab {
     let observer: LabObserver | undefined;
     try {
       const { docker, image } = await this.engine();
-      ({ lab: instance, observer } = await startObservedLab(docker, this.definition, {
-        image,
-        progress: (message) => this.setStatus('starting', message),
-      }));
+      const adopted = this.copy?.adoptRunning ? await LabInstance.adopt(docker, this.definition, this.copy.instance) : undefined;
+      const hot = adopted ? undefined : this.copy?.take?.();
+      if (adopted) {
+        ({ lab: instance, observer } = await observeLab(adopted));
+      } else if (hot) {
+        ({ lab: instance, observer } = hot);
+      } else {
+        ({ lab: instance, observer } = await startObservedLab(docker, this.definition, {
+          image,
+          progress: (message) => this.setStatus('starting', message),
+          ...(this.copy ? { instance: this.copy.instance, subnet: { pool: this.copy.pool } } : {}),
+        }));
+      }
+      this.copy?.onStarted(instance, Boolean(adopted));
     } catch (err) {
       const message = err instanceof KalabError ? err.message : `The lab could not start: ${(err as Error).message}`;
       this.log(`${this.id}: start failed: ${(err as Error).stack ?? err}`);
@@ -137,6 +216,7 @@ export class LiveLab {
       terminals: new Map(),
       abort: new AbortController(),
       unsubscribe: () => undefined,
+      measures: new StepMeasures({ lab: instance, observer }, (event) => this.broadcast({ type: 'timeline', events: [event] })),
     };
     const lastAdvert = new Map<NodeName, string>();
     const keep = isTimelineEvent(lastAdvert);
@@ -145,6 +225,7 @@ export class LiveLab {
       // gets the changes, not the once-a-second adverts that repeat the previous one.
       this.broadcast(this.vipMessage(live));
       if (keep(event)) this.broadcast({ type: 'timeline', events: [event] });
+      if (event.type === 'vip' || event.type === 'node') this.copy?.onChange();
     });
     this.running = live;
     this.log(`${this.id}: running on ${instance.addresses.subnet} after ${Date.now() - started} ms`);
@@ -162,12 +243,14 @@ export class LiveLab {
     this.setStatus('stopping');
     live.abort.abort();
     live.unsubscribe();
+    await live.measures.stop();
     for (const t of live.terminals.values()) t.close();
     this.running = undefined;
     await live.observer.stop().catch((err) => this.log(`${this.id}: observer stop: ${(err as Error).message}`));
     try {
       await live.instance.teardown();
     } finally {
+      this.copy?.onStopped();
       this.setStatus('stopped');
     }
   }
@@ -177,11 +260,7 @@ export class LiveLab {
   async openTerminal(peer: Peer, nodeName: string, size: { cols: number; rows: number }): Promise<void> {
     const live = this.requireRunning();
     const node = requireNode(this.definition, nodeName);
-    let terminal = live.terminals.get(node);
-    if (!terminal) {
-      terminal = new TerminalSession(node, (s) => live.instance.shell(node, s));
-      live.terminals.set(node, terminal);
-    }
+    const terminal = this.terminalOf(live, node);
     try {
       await terminal.open(peer, size);
     } catch (err) {
@@ -189,6 +268,26 @@ export class LiveLab {
       const frozen = live.observer.view(node).run === 'frozen';
       throw new RequestError(frozen ? `${node} is frozen: unfreeze it before opening its terminal.` : `Could not open a shell on ${node}: ${(err as Error).message}.`, { cause: err });
     }
+  }
+
+  /** The instructor page watches a node's terminal read-only (opened if the learner has not yet). */
+  async watchTerminal(peer: Peer, nodeName: string, label: string): Promise<void> {
+    const live = this.requireRunning();
+    await this.terminalOf(live, requireNode(this.definition, nodeName)).watch(peer, label);
+  }
+
+  /** A node's terminal, made on first use and kept across pages and reconnects. */
+  private terminalOf(live: Running, node: NodeName): TerminalSession {
+    let terminal = live.terminals.get(node);
+    if (!terminal) {
+      terminal = new TerminalSession(node, (s) => live.instance.shell(node, s));
+      live.terminals.set(node, terminal);
+    }
+    return terminal;
+  }
+
+  unwatchTerminal(peer: Peer, nodeName: string): void {
+    this.running?.terminals.get(nodeName as NodeName)?.detach(peer);
   }
 
   terminal(nodeName: string): TerminalSession {
@@ -222,8 +321,10 @@ export class LiveLab {
       this.broadcast({ type: 'step.running', step: step.id });
       const started = Date.now();
       let result: Awaited<ReturnType<typeof judgeStep>>;
+      // A step the workbench performed was measured: its Check holds it to its budgets.
+      const measure = live.measures.measureOf(step.id);
       try {
-        result = await judgeStep({ lab: live.instance, observer: live.observer }, step, live.observer.lastActivityAt(), live.abort.signal);
+        result = await judgeStep({ lab: live.instance, observer: live.observer }, step, live.observer.lastActivityAt(), live.abort.signal, measure?.startedAt, measure);
       } catch (err) {
         if (live.abort.signal.aborted) return;
         this.log(`${this.id}: check ${step.id} failed to run: ${(err as Error).stack ?? err}`);
@@ -235,17 +336,18 @@ export class LiveLab {
       if (live.abort.signal.aborted) return; // the lab went away under the check: no verdict
       const verdict: StepVerdict = { step: step.id, passed: result.passed, message: result.message, checkedAt: Date.now(), ms: Date.now() - started };
       this.verdicts.set(step.id, verdict);
+      this.copy?.onVerdict(verdict, result.diagnosis?.code);
       this.broadcast({ type: 'step.result', verdict });
     })().finally(() => this.checksInFlight.delete(step.id));
     this.checksInFlight.set(step.id, run);
     return run;
   }
 
-  /** Do a step's freeze/unfreeze for the learner; the observer's events show the result. */
+  /** Do a step's runner action (a fault) for the learner; the observer's events show the result. */
   async stepAction(stepId: string): Promise<void> {
     const step = requireRunnerAction(this.definition, stepId);
     const live = this.requireRunning();
-    await performAction({ lab: live.instance, observer: live.observer }, step.do, live.abort.signal);
+    await live.measures.perform(step.id, () => performAction({ lab: live.instance, observer: live.observer }, step.do, live.abort.signal));
   }
 
   // ---- editor ----
@@ -273,9 +375,11 @@ export class LiveLab {
   }
 
   private setStatus(status: LabStatus, message?: string): void {
+    const changed = this.status !== status;
     this.status = status;
     this.statusMessage = message;
     this.broadcast(this.stateMessage());
+    if (changed) this.copy?.onChange();
   }
 
   private stateMessage(): ServerMessage {
@@ -284,12 +388,16 @@ export class LiveLab {
       type: 'lab.state',
       status: this.status,
       vip: live?.instance.addresses.vip,
+      ...(live ? { vips: live.instance.addresses.vips } : {}),
       subnet: live?.instance.addresses.subnet,
+      canonicalSubnet: this.definition.subnet,
       nodes: live ? this.nodeInfo(live) : [],
+      ...(this.copy?.expiresAt() ? { expiresAt: this.copy.expiresAt() } : {}),
       ...(this.statusMessage ? { message: this.statusMessage } : {}),
     };
   }
 
+  /** The first VIP's holders; each node's info lists every VIP it holds (master-master: the panel shows both). */
   private vipMessage(live: Running): ServerMessage {
     return { type: 'vip', snapshot: live.observer.vip(), nodes: this.nodeInfo(live) };
   }

@@ -25,6 +25,8 @@ export class TerminalSession {
   private shell?: LiveShell;
   private opening?: Promise<LiveShell>;
   private readonly viewers = new Set<Peer>();
+  /** Read-only viewers (the instructor page), with the label their messages carry. */
+  private readonly watchers = new Map<Peer, string>();
   readonly scrollback = new Scrollback(TERMINAL_SCROLLBACK_BYTES);
   private closed = false;
 
@@ -48,6 +50,20 @@ export class TerminalSession {
     await shell.session.resize(size.cols, size.rows);
   }
 
+  /**
+   * Attach a read-only viewer: the same replay and live output, each message marked `watch: label`;
+   * it sends no input (the connection refuses it) but acknowledges output like any page, so flow
+   * control holds for it too.
+   */
+  async watch(peer: Peer, label: string): Promise<void> {
+    const shell = await this.liveShell({ cols: 80, rows: 24 });
+    if (this.closed) throw new RequestError(`The lab was stopped while ${this.node}'s terminal was opening.`);
+    peer.send({ type: 'term.replay', node: this.node, data: this.scrollback.text(), watch: label });
+    this.watchers.set(peer, label);
+    shell.pump.detach(peer);
+    shell.pump.attach(peer);
+  }
+
   /** Keystrokes sent right after term.open wait for the shell to be there. */
   async input(data: string): Promise<void> {
     const shell = await this.readyShell();
@@ -64,6 +80,7 @@ export class TerminalSession {
 
   detach(peer: Peer): void {
     this.viewers.delete(peer);
+    this.watchers.delete(peer);
     this.shell?.pump.detach(peer);
   }
 
@@ -77,6 +94,7 @@ export class TerminalSession {
   close(): void {
     this.closed = true;
     this.viewers.clear();
+    this.watchers.clear();
     this.shell?.session.stream.destroy();
     this.shell = undefined;
   }
@@ -113,7 +131,7 @@ export class TerminalSession {
     };
     const shell: LiveShell = { session, decoder: new StringDecoder('utf8'), pump: new OutputPump<Peer>(stream, deliver) };
     // Pages still attached from the previous shell keep watching the new one.
-    for (const peer of this.viewers) shell.pump.attach(peer);
+    for (const peer of [...this.viewers, ...this.watchers.keys()]) shell.pump.attach(peer);
     stream.on('data', (chunk: Buffer) => shell.pump.write(shell.decoder.write(chunk)));
     stream.on('error', () => undefined); // the shell's end is reported through `exited`
     void session.exited.then((code) => {
@@ -127,5 +145,6 @@ export class TerminalSession {
 
   private broadcast(message: ServerMessage): void {
     for (const peer of this.viewers) peer.send(message);
+    for (const [peer, label] of this.watchers) peer.send({ ...message, watch: label } as ServerMessage);
   }
 }

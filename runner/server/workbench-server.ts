@@ -3,14 +3,21 @@
  * /ws, on one port. Listens on 127.0.0.1 unless told otherwise; a WebSocket from any page but the
  * server's own is refused with 403.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Classroom } from '../classroom/classroom.ts';
+import { handleClassroomRequest, identify } from '../classroom/http-routes.ts';
+import { ClassroomStore } from '../classroom/store.ts';
+import { currentOwner, ownAsClass } from '../engine/reaper.ts';
+import { LABEL_INSTANCE, LABEL_OWNER } from '../engine/labels.ts';
+import { removeLabCopies } from '../engine/lab-instance.ts';
+import { HotPool, POOL_INSTANCE_PREFIX } from './hot-pool.ts';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { HostConflictError } from '../shared/errors.ts';
 import { PROJECT_ROOT } from '../shared/paths.ts';
 import { MAX_MESSAGE_BYTES } from './client-messages.ts';
-import { Connection } from './connection.ts';
+import { Connection, type Identity } from './connection.ts';
 import { LabHub } from './lab-hub.ts';
 import type { EngineProvider } from './live-lab.ts';
 import { allowedOrigins, isAllowedOrigin } from './origin-check.ts';
@@ -22,6 +29,8 @@ export const DEFAULT_SITE_DIR = path.join(PROJECT_ROOT, 'docs', '.vitepress', 'd
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const WS_PATH = '/ws';
+/** How long a dead classroom workbench's labs wait for a successor before they are reaped (within the 30 s nothing may outlive a runner). */
+export const CLASS_ADOPT_GRACE_MS = 20_000;
 
 export interface WorkbenchServerOptions {
   /** 0 picks a free port (tests). */
@@ -32,6 +41,26 @@ export interface WorkbenchServerOptions {
   engine: EngineProvider;
   labsDir?: string;
   log?: (line: string) => void;
+  /**
+   * Classroom mode: learners join with a code and each gets their own copies; the WebSocket needs a
+   * session (or the instructor's key). Without it: single-learner mode.
+   */
+  classroom?: ClassroomServerOptions;
+}
+
+export interface ClassroomServerOptions {
+  /** The SQLite file that keeps the class (created if missing; a restart reads it back). */
+  statePath: string;
+  maxSessions: number;
+  idleTimeoutMs: number;
+  lifetimeMs: number;
+  pool: string;
+  /** Mark cookies Secure: the class is served over HTTPS by a reverse proxy. */
+  secureCookies?: boolean;
+  /** On close, leave the learners' labs running for the next start to take back. */
+  keepLabsOnClose?: boolean;
+  /** Copies of each lab kept started ahead of time (0: none), so that a Start is instant. */
+  hotPoolSize?: number;
 }
 
 export interface WorkbenchServer {
@@ -43,6 +72,8 @@ export interface WorkbenchServer {
   close(): Promise<void>;
   /** A terminal's flow-control state (paused, held, unacknowledged), for diagnostics and tests. */
   terminalStats(lab: string, node: NodeName): ReturnType<TerminalSession['stats']> | undefined;
+  /** Classroom mode: the code learners join with, and the instructor's URL (it carries the key). */
+  classroom?: { joinCode: string; instructorUrl: string; classroom: Classroom; hotPool?: HotPool };
 }
 
 export async function startWorkbenchServer(opts: WorkbenchServerOptions): Promise<WorkbenchServer> {
@@ -50,9 +81,38 @@ export async function startWorkbenchServer(opts: WorkbenchServerOptions): Promis
   const siteDir = opts.siteDir ?? DEFAULT_SITE_DIR;
   const log = opts.log ?? ((line: string) => process.stderr.write(`kalab: ${line}\n`));
   const hub = new LabHub(opts.engine, log, opts.labsDir);
+  const store = opts.classroom ? new ClassroomStore(opts.classroom.statePath) : undefined;
+  // The class owns its learners' labs, so that a workbench started again on it takes them back;
+  // a dead workbench's labs are still reaped once the grace passes with no successor.
+  if (opts.classroom && store) ownAsClass(store.ensureClass().id, `${opts.classroom.statePath}.lock`, CLASS_ADOPT_GRACE_MS);
+  const hotPool = opts.classroom?.hotPoolSize ? new HotPool({ engine: opts.engine, log, size: opts.classroom.hotPoolSize, subnetPool: opts.classroom.pool }) : undefined;
+  if (hotPool) await removeStalePoolCopies(opts.engine);
+  const classroom =
+    opts.classroom && store
+      ? new Classroom({
+          store,
+          engine: opts.engine,
+          log,
+          maxSessions: opts.classroom.maxSessions,
+          idleTimeoutMs: opts.classroom.idleTimeoutMs,
+          lifetimeMs: opts.classroom.lifetimeMs,
+          pool: opts.classroom.pool,
+          ...(hotPool ? { hotPool } : {}),
+          ...(opts.labsDir ? { labsDir: opts.labsDir } : {}),
+        })
+      : undefined;
 
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    if (classroom && store && (await handleClassroomRequest(classroom, store, req, res, Boolean(opts.classroom?.secureCookies)))) return;
+    if (!classroom && (req.url ?? '').split('?')[0] === '/api/session') {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify({ mode: 'single' }));
+      return;
+    }
+    await serveSite(siteDir, req, res);
+  };
   const http = createServer((req, res) => {
-    serveSite(siteDir, req, res).catch((err) => {
+    serve(req, res).catch((err) => {
       log(`${req.method} ${req.url}: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('The workbench could not serve this file.\n');
@@ -70,8 +130,17 @@ export async function startWorkbenchServer(opts: WorkbenchServerOptions): Promis
       log(`refused a WebSocket from origin ${JSON.stringify(origin ?? '(none)')} (${req.socket.remoteAddress}): only pages served by this workbench may connect`);
       return refuse(socket, 403, 'Forbidden');
     }
+    let identity: Identity = { kind: 'single', labs: hub };
+    if (classroom) {
+      const who = identify(classroom, req);
+      if (who.kind === 'nobody') {
+        log(`refused a WebSocket without a classroom session (${req.socket.remoteAddress}): learners join with the class's code first`);
+        return refuse(socket, 401, 'Unauthorized');
+      }
+      identity = who.kind === 'instructor' ? { kind: 'instructor', classroom } : { kind: 'learner', classroom, learner: who.learner };
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      new Connection(ws, hub, log);
+      new Connection(ws, identity, log);
     });
   });
 
@@ -79,16 +148,22 @@ export async function startWorkbenchServer(opts: WorkbenchServerOptions): Promis
   origins = allowedOrigins(host, port);
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 
+  const url = `http://${shownHost}:${port}/`;
+  if (classroom) await classroom.restore();
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${port}/`,
+    url,
     port,
     host,
     terminalStats: (lab, node) => hub.peek(lab)?.terminalStats(node),
+    ...(classroom ? { classroom: { joinCode: classroom.joinCode, instructorUrl: `${url}instructor?key=${encodeURIComponent(classroom.info.instructorKey)}`, classroom, ...(hotPool ? { hotPool } : {}) } } : {}),
     close() {
       closing ??= (async () => {
         for (const ws of wss.clients) ws.close(1001, 'the workbench is shutting down');
         await hub.closeAll();
+        await classroom?.closeAll({ keepRunning: Boolean(opts.classroom?.keepLabsOnClose) });
+        await hotPool?.close();
+        store?.close();
         for (const ws of wss.clients) ws.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         http.closeAllConnections();
@@ -97,6 +172,14 @@ export async function startWorkbenchServer(opts: WorkbenchServerOptions): Promis
       return closing;
     },
   };
+}
+
+/** Pool copies a previous workbench of this class left (no learner had taken them): removed. */
+async function removeStalePoolCopies(engine: EngineProvider): Promise<void> {
+  const { docker } = await engine();
+  const infos = await docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${currentOwner()}`] } });
+  const stale = new Set(infos.map((i) => i.Labels[LABEL_INSTANCE]!).filter((i) => i?.startsWith(POOL_INSTANCE_PREFIX)));
+  for (const instance of stale) await removeLabCopies(docker, instance);
 }
 
 function listen(http: ReturnType<typeof createServer>, port: number, host: string): Promise<number> {

@@ -8,8 +8,11 @@ export type NodeRunState = 'running' | 'frozen' | 'stopped';
 export type VrrpState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOPPED';
 
 export type LabEvent =
-  /** An address appeared on or vanished from one of a node's interfaces (only the VIP is recorded). */
-  | { type: 'vip'; t: number; node: NodeName; held: boolean; iface: string }
+  /**
+   * A VIP appeared on or vanished from one of a node's interfaces. `address`: which of the lab's
+   * VIPs (the observer always says; a reader of an older stream takes it for the first).
+   */
+  | { type: 'vip'; t: number; node: NodeName; held: boolean; iface: string; address?: string }
   /** The container was frozen, unfrozen, or stopped. */
   | { type: 'node'; t: number; node: NodeName; state: NodeRunState }
   /** A VRRP advert this node sent (captured on its own interface, outbound). */
@@ -20,7 +23,57 @@ export type LabEvent =
   /** The grader's eyes on a node stopped seeing (these watchers are lost from `t`) or see again. */
   | { type: 'observer'; t: number; node: NodeName; seeing: boolean; watchers: string[] }
   /** A message the lab's mail node received (its mailbox, /var/mail/lab, grew by one message). */
-  | MailEvent;
+  | MailEvent
+  | HttpEvent
+  | FailoverEvent;
+
+/**
+ * One request of the grader's continuous client (runner/observe/client-probe.ts), sent at `t` and
+ * ended at `end`. Only the probe hands these out, to the step it measures; the observer's timeline
+ * does not hold them.
+ */
+export interface HttpEvent {
+  type: 'http';
+  t: number;
+  end: number;
+  /** The client, who asked. */
+  node: NodeName;
+  /** `ok`: an HTTP answer; anything else: none (given up, refused, no route, closed unanswered). */
+  result: 'ok' | 'timeout' | 'refused' | 'unreachable' | 'error' | 'closed';
+  /** The HTTP status (0 without an answer). */
+  status: number;
+  /** The node the answer names (`kalab-node: lb1`), when it names one. */
+  answeredBy?: string;
+}
+
+/**
+ * What a step cost the users of the VIP as it moved from `from` to `to` (runner/grade/failover-figures.ts):
+ * reported for every step whose VIP holder changes, budgets or not.
+ */
+export interface FailoverFigures {
+  from: NodeName;
+  to: NodeName;
+  /** From the start of the step's action to the VIP on `to` alone among the running nodes (the observer's events). */
+  failoverMs: number;
+  /**
+   * The client's outage: from its last answer before a failed request to its first answer after
+   * (the longest such gap), 0 when no request failed, null when the client was not answered again
+   * by the verdict. Absent, with the request counts, when the client was not probed.
+   */
+  outageMs?: number | null;
+  failedRequests?: number;
+  requests?: number;
+}
+
+/** A step's figures, in the page's timeline (the workbench relays it; the observer never records one). */
+export interface FailoverEvent extends FailoverFigures {
+  type: 'failover';
+  /** When the VIP reached `to`. */
+  t: number;
+  /** The new holder, as every timeline line names a node. */
+  node: NodeName;
+  step: string;
+}
 
 /**
  * One received mail, as the mail node's Postfix stored it. `node` is the mail node that received it;
@@ -44,9 +97,11 @@ export interface MailEvent {
   body: string;
 }
 
-/** The VIP's holder set as seen at one moment. */
+/** One VIP's holder set as seen at one moment. */
 export interface VipSnapshot {
   t: number;
+  /** Which VIP (the lab's first, unless another was asked for); the observer always says. */
+  address?: string;
   /** Nodes with the VIP on an interface, whether running or frozen. */
   holders: NodeName[];
   /** Holders that are running (a frozen node keeps the address, as a hung machine does, but serves nothing). */

@@ -1,4 +1,9 @@
-/** Where the project's own folders are, wherever the command is run from. */
+/**
+ * Where the project's own folders are, wherever the command is run from. Found from this module's
+ * place, two levels below the root: runner/shared/paths.ts in the repository, and
+ * dist/shared/paths.js in the npm package (tsconfig.build.json compiles runner/ into dist/ at the
+ * same depth), so labs/ and docker/ resolve beside either.
+ */
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 

@@ -3,6 +3,7 @@
  * single WebSocket per page (/ws). Shared by both sides: the server validates every client message
  * against the lab definition before acting on it.
  */
+import type { RunnerActionName } from '../kinds/registry.ts';
 import type { LabEvent, NodeRunState, VipSnapshot, VrrpState } from './events.ts';
 
 export type LabStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
@@ -30,16 +31,67 @@ export type ClientMessage =
   | { type: 'term.ack'; node: string; bytes: number }
   /** Judge a step against the live lab (the learner did the action). */
   | { type: 'step.check'; step: string }
-  /** Do a step's action that a terminal cannot (freeze / unfreeze a node). */
+  /** Do a step's runner action (a fault: freeze a node, cut its heartbeat, stop its keepalived...). */
   | { type: 'step.action'; step: string }
   | { type: 'file.read'; node: string; path: string }
-  | { type: 'file.write'; node: string; path: string; content: string };
+  | { type: 'file.write'; node: string; path: string; content: string }
+  // ---- the instructor page (classroom mode; the socket must carry the instructor cookie) ----
+  /** The instructor page's first message: the class as it is now, then `class.state` on every change. */
+  | { type: 'class.hello' }
+  /** Reset (a fresh copy, no progress) or stop a learner's lab. */
+  | { type: 'class.reset'; learner: string; lab: string }
+  | { type: 'class.stop'; learner: string; lab: string }
+  /**
+   * Watch a learner's terminal read-only: `term.replay`/`term.output` for that node follow, with
+   * `watch` set; the page acknowledges with `term.ack` as a learner's page does. Another watch
+   * replaces it; `class.unwatch` ends it.
+   */
+  | { type: 'class.watch'; learner: string; lab: string; node: string }
+  | { type: 'class.unwatch' };
+
+/** One learner's lab as the instructor page shows it. */
+export interface ClassLearnerLab {
+  learner: string;
+  name: string;
+  lab: string;
+  /** The lab's nodes (what the page can watch). */
+  nodes: string[];
+  status: LabStatus;
+  /** Steps passed / steps in the lab. */
+  passed: number;
+  total: number;
+  /** The first step not passed yet (undefined: all passed). */
+  currentStep?: string;
+  /** The diagnosis code and text of the learner's latest failed check of the current step. */
+  lastFailure?: { code?: string; message: string };
+  /** Who holds the VIP now (running holders). */
+  vipHolders: string[];
+  /** The learner's last action (a message from their page), ms since the epoch. */
+  lastActivity: number;
+  /** Which Docker engine holds this lab (e.g. "local"). */
+  engine: string;
+  subnet?: string;
+}
+
+export interface ClassState {
+  type: 'class.state';
+  joinCode: string;
+  learners: ClassLearnerLab[];
+  /** Joined learners with no lab started yet. */
+  idle: { learner: string; name: string; lastActivity: number }[];
+  /** Where most of the class is: the step most learners are on, and its most frequent diagnosis. */
+  stuck?: { lab: string; step: string; learners: number; diagnosis?: { code?: string; message: string; count: number } };
+  maxSessions: number;
+}
 
 export interface NodeInfo {
   node: string;
   address: string;
   run: NodeRunState;
+  /** Holds the lab's first VIP (the VIP of a one-VIP lab). */
   holdsVip: boolean;
+  /** Which of the lab's VIPs it holds (optional: a runner from before labs had several). */
+  vips?: string[];
   keepalived: boolean;
   vrrp: Record<string, VrrpState>;
   lastAdvert?: { t: number; priority: number; dst: string; vrid: number };
@@ -55,15 +107,27 @@ export interface StepVerdict {
 
 export type ServerMessage =
   /** `editable`: the nodes with an editor tab (the lab's lb nodes; files under /etc/keepalived/).
-   * `commands` (added, optional): what the learner types for the step, from lab.yaml. */
-  | { type: 'welcome'; lab: string; title: string; steps: { id: string; title: string; action?: 'freeze' | 'unfreeze'; node?: string; commands?: { node: string; command: string }[] }[]; editable: string[] }
-  | { type: 'lab.state'; status: LabStatus; vip?: string; subnet?: string; nodes: NodeInfo[]; message?: string }
+   * `commands` (added, optional): what the learner types for the step, from lab.yaml.
+   * `action`: the step's runner action, a button labelled `button` ("✂ Cut the heartbeat to lb2");
+   * `node`: the node it acts on. */
+  | { type: 'welcome'; lab: string; title: string; steps: { id: string; title: string; action?: RunnerActionName; button?: string; node?: string; commands?: { node: string; command: string }[] }[]; editable: string[] }
+  /**
+   * `canonicalSubnet`: the subnet the tutorial's text names; when `subnet` differs (a classroom
+   * session), the page shows the learner's own addresses. `expiresAt`: when this copy is removed
+   * (idle timeout or lifetime, whichever is first), if it will be. `vips`: every VIP of the lab,
+   * the first being `vip` (master-master has two).
+   */
+  | { type: 'lab.state'; status: LabStatus; vip?: string; vips?: string[]; subnet?: string; canonicalSubnet?: string; nodes: NodeInfo[]; message?: string; expiresAt?: number }
+  /** The copy will be removed at `at` (idle: no activity from the learner; lifetime: its maximum age). */
+  | { type: 'lab.expiring'; at: number; reason: 'idle' | 'lifetime'; /** The limit that runs out: the idle timeout or the lifetime. */ limitMs?: number }
+  | ClassState
   | { type: 'vip'; snapshot: VipSnapshot; nodes: NodeInfo[] }
   /** The timeline so far (on hello) or one new event. */
   | { type: 'timeline'; events: LabEvent[] }
-  | { type: 'term.output'; node: string; data: string }
+  /** `watch`: set on the instructor page's read-only view (the learner whose terminal it is). */
+  | { type: 'term.output'; node: string; data: string; watch?: string }
   /** Sent on (re)open, before live output: the recent scrollback. */
-  | { type: 'term.replay'; node: string; data: string }
+  | { type: 'term.replay'; node: string; data: string; watch?: string }
   | { type: 'term.exit'; node: string; code: number }
   | { type: 'step.running'; step: string }
   | { type: 'step.result'; verdict: StepVerdict }

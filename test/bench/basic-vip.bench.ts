@@ -3,20 +3,21 @@
  * prints a table for people and, last on stdout, one JSON object for machines.
  * A graceful stop is reported beside lb2's Skew_Time (what the master's priority-0 advert leaves to
  * wait), a crash beside its Master_Down_Interval.
- * Targets (reported, not asserted): lab start p50 ≤ 1 s with warm images, verdict ≤ 250 ms past the
- * settle window, crash failover within 10 % of the Master_Down_Interval, ≤ 60 MiB per lab.
+ * Targets (reported, not asserted): lab start p50 ≤ 1.5 s with warm images (the grader's eyes
+ * included), verdict ≤ 250 ms past the settle window, crash failover within 10 % of the
+ * Master_Down_Interval, ≤ 40 MiB per lab.
  *
  *   BENCH_RUNS=5 npm run bench
+ *   npm run bench -- --labs 40        N labs at once on pool subnets (test/bench/many-labs.ts)
  */
 import path from 'node:path';
 import { checkLab } from '../../runner/check/run-check.ts';
 import { dockerClient } from '../../runner/engine/docker.ts';
 import { ensureImages } from '../../runner/engine/images.ts';
-import { LABEL_INSTANCE } from '../../runner/engine/labels.ts';
 import { readSolution } from '../../runner/engine/solution.ts';
 import type { LabSession, StepResult } from '../../runner/grade/step-runner.ts';
+import { memoryOfLabMiB, percentile, round, vipArrival } from './figures.ts';
 import { loadLab } from '../../runner/lab/registry.ts';
-import type { NodeName } from '../../runner/lab/definition.ts';
 import { silentProgress } from '../../runner/shared/progress.ts';
 import { parseKeepalivedConfig } from '../../runner/keepalived/config.ts';
 import { skewTimeUs } from '../../runner/keepalived/timing.ts';
@@ -32,29 +33,6 @@ function backupSkewMs(solution: ReturnType<typeof readSolution>): number {
 }
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
-const round = (n: number, digits = 0) => Number(n.toFixed(digits));
-
-/** When the VIP first appeared on `node` after `since`, from the observer's timeline. */
-function vipArrival(session: LabSession, node: NodeName, since: number): number | undefined {
-  return session.observer.timeline(since).find((e) => e.type === 'vip' && e.node === node && e.held)?.t;
-}
-
-async function memoryOfLabMiB(session: LabSession): Promise<number> {
-  const docker = session.lab.docker;
-  const containers = await docker.listContainers({ filters: { label: [`${LABEL_INSTANCE}=${session.lab.instance}`] } });
-  let bytes = 0;
-  for (const info of containers) {
-    const stats = (await docker.getContainer(info.Id).stats({ stream: false })) as { memory_stats: { usage?: number; stats?: { cache?: number; total_inactive_file?: number } } };
-    const m = stats.memory_stats;
-    bytes += (m.usage ?? 0) - (m.stats?.total_inactive_file ?? m.stats?.cache ?? 0);
-  }
-  return bytes / (1024 * 1024);
-}
 
 async function main(): Promise<void> {
   const docker = dockerClient();
@@ -127,12 +105,12 @@ async function main(): Promise<void> {
   const target = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   const rows: [string, string, string][] = [
     ['images, warm', `${imagesWarmMs} ms`, ''],
-    ['lab start p50 / p95', `${figures.labStartP50Ms} / ${figures.labStartP95Ms} ms`, `≤ 1000 ms p50: ${target(figures.labStartP50Ms <= 1000)}`],
+    ['lab start p50 / p95', `${figures.labStartP50Ms} / ${figures.labStartP95Ms} ms`, `≤ 1500 ms p50: ${target(figures.labStartP50Ms <= 1500)}`],
     ['teardown p50', `${figures.teardownP50Ms} ms`, ''],
     ...Object.entries(figures.stepVerdictOverFloorP50Ms).map(([id, v]): [string, string, string] => [`verdict past settle: ${id}`, `${v} ms`, `≤ 250 ms: ${target(v <= 250)}`]),
     ['failover (graceful stop) / Skew_Time', `${figures.failoverMs} / ${figures.skewMs} ms`, ''],
     ['crash failover / Master_Down', `${figures.crashMs} / ${figures.masterDownMs} ms`, `within 10 %: ${target(Math.abs(figures.crashMs - figures.masterDownMs) <= 0.1 * figures.masterDownMs)}`],
-    ['memory per lab', `${figures.memPerLabMiB} MiB`, `≤ 60 MiB: ${target(figures.memPerLabMiB <= 60)}`],
+    ['memory per lab', `${figures.memPerLabMiB} MiB`, `≤ 40 MiB: ${target(figures.memPerLabMiB <= 40)}`],
     ['kalab check total p50', `${figures.checkTotalMs} ms`, ''],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
@@ -141,4 +119,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-await main();
+const labsArg = process.argv.indexOf('--labs');
+if (labsArg >= 0) {
+  const { manyLabs } = await import('./many-labs.ts');
+  await manyLabs(Number(process.argv[labsArg + 1]));
+} else {
+  await main();
+}

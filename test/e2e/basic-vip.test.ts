@@ -19,6 +19,7 @@ import { ensureSiteBuilt } from '../../runner/server/site-build.ts';
 import { DEFAULT_SITE_DIR, startWorkbenchServer, type WorkbenchServer } from '../../runner/server/workbench-server.ts';
 import { PROJECT_ROOT } from '../../runner/shared/paths.ts';
 import { silentProgress } from '../../runner/shared/progress.ts';
+import { checkStep, showTab, terminalText, textOf, typeLine, waitForTerminal, waitForText, type KalabWindow } from '../helpers/lab-page.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 /**
@@ -57,54 +58,13 @@ function keepalivedConf(node: 'lb1' | 'lb2', vip: string, extraComment = ''): st
 
 // ---- page helpers: what the learner sees, read through the DOM and xterm's buffer ----
 
-type KalabWindow = Window & {
-  __kalabTerminals?: Record<string, { buffer: { active: { length: number; getLine(i: number): { translateToString(trim?: boolean): string } | undefined } } }>;
-};
 
-/** The text of a node's terminal (scrollback and screen), lines joined with \n. */
-function terminalText(page: Page, node: string): Promise<string> {
-  return page.evaluate((n) => {
-    const term = (window as unknown as KalabWindow).__kalabTerminals?.[n];
-    if (!term) return '';
-    const buf = term.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  }, node);
-}
 
-async function waitForTerminal(page: Page, node: string, pattern: RegExp, timeout = 20_000): Promise<void> {
-  await expect.poll(() => terminalText(page, node), { timeout, interval: 100, message: `${node}'s terminal shows ${pattern}` }).toMatch(pattern);
-}
 
-async function showTab(page: Page, tab: string): Promise<void> {
-  await page.locator(`[data-tab="${tab}"]`).click();
-  if (tab.startsWith('term:')) await page.locator(`[data-terminal="${tab.slice(5)}"] .xterm`).click();
-}
 
-/** Type a line into the focused terminal, as a learner does, and press Enter. */
-async function typeLine(page: Page, line: string): Promise<void> {
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-}
 
-async function textOf(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').trim();
-}
 
-async function waitForText(page: Page, selector: string, expected: string | RegExp, timeout: number): Promise<void> {
-  const check = expect.poll(() => textOf(page, selector), { timeout, interval: 100, message: `${selector} says ${expected}` });
-  await (typeof expected === 'string' ? check.toBe(expected) : check.toMatch(expected));
-}
 
-async function checkStep(page: Page, step: string, timeout = 60_000): Promise<string> {
-  await page.locator(`[data-step="${step}"] [data-action="check"]`).click();
-  await waitForText(page, `[data-step="${step}"] .kalab-step-status`, /^(passed|not yet)$/, timeout);
-  const status = await textOf(page, `[data-step="${step}"] .kalab-step-status`);
-  const verdict = await textOf(page, `[data-step="${step}"] .kalab-verdict`);
-  expect(status, `step ${step}: ${verdict}`).toBe('passed');
-  return verdict;
-}
 
 /**
  * Echo latency in the page: for each key, the time from its keydown on xterm's textarea to the

@@ -6,7 +6,7 @@ import { collectLbFacts, configTestError } from '../../runner/grade/facts.ts';
 import { servedBy } from '../../runner/kinds/expectations/served-by.ts';
 import { vipOn } from '../../runner/kinds/expectations/vip-on.ts';
 import { vipStays } from '../../runner/kinds/expectations/vip-stays.ts';
-import { conf, fakeLab, fakeObserver, T0, timing, track as trackAny } from './grade-fakes.ts';
+import { conf, fakeLab, fakeObserver, STRICT_RULESET, T0, timing, track as trackAny } from './grade-fakes.ts';
 
 vi.mock('../../runner/grade/facts.ts', () => ({ collectLbFacts: vi.fn(), configTestError: vi.fn() }));
 
@@ -155,8 +155,8 @@ describe('vipStays', () => {
     await vi.advanceTimersByTimeAsync(7_219 - 3_000 - 1); // 2 × 3609.375 = 7218.75, rounded
     expect(seen.result).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);
-    expect(pinned(seen.result)).toEqual({ passed: true, message: 'lb2 kept the VIP for 7.2 s.', codes: ['vip-stayed'] });
-    expect(seen.result?.diagnosis.params).toEqual({ node: 'lb2', heldMs: 7_219 });
+    expect(pinned(seen.result)).toEqual({ passed: true, message: 'lb2 kept the VIP 10.88.2.100 for 7.2 s.', codes: ['vip-stayed'] });
+    expect(seen.result?.diagnosis.params).toEqual({ node: 'lb2', vip: '10.88.2.100', heldMs: 7_219 });
     expect(seen.at).toBe(T0 + 7_219);
     expect(factsReads()).toBe(0);
     expect(obs.listeners()).toBe(0);
@@ -305,7 +305,7 @@ describe('servedBy', () => {
   });
 
   it("times out until the deadline, pacing its tries, and names vrrp_strict's firewall on the holder (unicast broken/vrrp-strict)", async () => {
-    const { lab, probes, beside } = fakeLab('10.88.4', { lb1: { nftRuleset: 'table inet keepalived {\n\tset vips {\n' } }, [timedOut]);
+    const { lab, probes, beside } = fakeLab('10.88.4', { lb1: { nftRuleset: STRICT_RULESET } }, [timedOut]);
     const obs = fakeObserver(lab.nodes);
     obs.hold('lb1');
     const t = timing();
@@ -316,7 +316,7 @@ describe('servedBy', () => {
     expect(pinned(seen.result)).toEqual({
       passed: false,
       message:
-        "client was not served by lb1: http://10.88.4.100/ timed out. lb1 holds the VIP but keepalived's vrrp_strict installed nftables rules that drop traffic to it: remove vrrp_strict from global_defs.",
+        "client was not served by lb1: http://10.88.4.100/ timed out. lb1 holds the VIP but keepalived's strict mode installed nftables rules that drop traffic to it (table ip keepalived: chain out: ip saddr @vips drop; chain in: ip daddr @vips drop): add accept to the vrrp_instance to keep strict mode and still take traffic for the VIP, or remove vrrp_strict from global_defs.",
       // strict-drops-http is what labs/unicast/lab.yaml names for broken/vrrp-strict.
       codes: ['served-timeout', 'strict-drops-http'],
     });

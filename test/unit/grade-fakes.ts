@@ -17,6 +17,30 @@ import type { LabEvent } from '../../runner/shared/events.ts';
 
 export const T0 = 1_700_000_000_000;
 
+/** `nft list ruleset` on a lab node whose keepalived 2.2.7 runs vrrp_strict without accept, holding 10.88.4.100. */
+export const STRICT_RULESET = `table ip nat {
+\tchain OUTPUT {
+\t\ttype nat hook output priority -100; policy accept;
+\t}
+}
+table ip keepalived {
+\tset vips {
+\t\ttype ipv4_addr
+\t\telements = { 10.88.4.100 }
+\t}
+
+\tchain out {
+\t\ttype filter hook output priority filter - 1; policy accept;
+\t\tip saddr @vips drop
+\t}
+
+\tchain in {
+\t\ttype filter hook input priority filter - 1; policy accept;
+\t\tip daddr @vips drop
+\t}
+}
+`;
+
 /** A keepalived.conf from the labs' own solutions: `basic-vip/solution/lb1`. */
 export const conf = (path: string) => readFileSync(new URL(`../../labs/${path}/etc/keepalived/keepalived.conf`, import.meta.url), 'utf8');
 
@@ -47,6 +71,8 @@ export function fakeObserver(nodes: readonly NodeName[]) {
       ...(priority.has(node) ? { lastAdvert: { t: Date.now(), priority: priority.get(node)!, dst: '224.0.0.18', vrid: 51 } } : {}),
     }),
     timeline: (since = 0) => events.filter((e) => e.t >= since),
+    lastAdvert: (node: NodeName, vrid?: number) =>
+      [...events].reverse().find((e): e is Extract<LabEvent, { type: 'advert' }> => e.type === 'advert' && e.node === node && (vrid === undefined || e.vrid === vrid)),
     lostDuring: vi.fn((from: number, to: number) => gaps.filter((g) => g.from <= to && (g.to ?? Infinity) >= from)),
     lastActivityAt: () => T0,
     noteActivity: vi.fn(),
@@ -105,6 +131,8 @@ export function fakeLab(prefix: string, state: Partial<Record<NodeName, NodeStat
       node: { lb1: `${prefix}.11`, lb2: `${prefix}.12`, web1: `${prefix}.21`, web2: `${prefix}.22`, mail: `${prefix}.25`, client: `${prefix}.30` },
     },
     nodes: ['lb1', 'lb2', 'web1', 'web2', 'client'] as NodeName[],
+    /** No eyes: the step runner measures no client probe here. */
+    watchedNodes: [] as NodeName[],
     async probeHttp(url: string): Promise<HttpProbeResult> {
       probes.push({ url, at: Date.now() });
       return answers[Math.min(probes.length - 1, answers.length - 1)] ?? { ok: false, reason: 'timeout', detail: 'no answer within 2 s' };

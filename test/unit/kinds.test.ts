@@ -34,12 +34,24 @@ describe('the registry', () => {
   it('holds each kind under its own name', () => {
     expect(Object.entries(ACTIONS).map(([key, kind]) => [key, kind.kind])).toEqual(Object.keys(ACTIONS).map((k) => [k, k]));
     expect(Object.entries(EXPECTATIONS).map(([key, kind]) => [key, kind.kind])).toEqual(Object.keys(EXPECTATIONS).map((k) => [k, k]));
-    expect(Object.keys(ACTIONS)).toEqual(['start-keepalived', 'run', 'freeze', 'unfreeze', 'observe']);
-    expect(Object.keys(EXPECTATIONS)).toEqual(['vip-on', 'served-by', 'vip-stays', 'unicast-only', 'mail-announces']);
+    expect(Object.keys(ACTIONS)).toEqual(['start-keepalived', 'run', 'freeze', 'unfreeze', 'observe', 'stop-keepalived', 'stop-nginx', 'drop-vrrp', 'heal-vrrp', 'disconnect', 'reconnect', 'sequence']);
+    expect(Object.keys(EXPECTATIONS)).toEqual(['vip-on', 'served-by', 'vip-stays', 'unicast-only', 'mail-announces', 'advertises', 'split-brain', 'vip-stays-then-moves', 'failover-within', 'strict-mode', 'pingable']);
   });
 
-  it('offers as runner buttons exactly what a terminal cannot do', () => {
-    expect(Object.values(ACTIONS).filter((a) => isRunnerAction(a.kind)).map((a) => a.kind)).toEqual(['freeze', 'unfreeze']);
+  it('offers the faults as runner buttons, each labelled by its kind for the node it acts on', () => {
+    const runner = Object.values(ACTIONS).filter((a) => isRunnerAction(a.kind));
+    expect(runner.map((a) => a.kind)).toEqual(['freeze', 'unfreeze', 'stop-keepalived', 'stop-nginx', 'drop-vrrp', 'heal-vrrp', 'disconnect', 'reconnect']);
+    expect(actionOf({ freeze: 'lb1' }).button).toBe('❄ Freeze lb1');
+    expect(actionOf({ unfreeze: 'lb1' }).button).toBe('▶ Unfreeze lb1');
+    expect(actionOf({ 'stop-keepalived': 'lb2' }).button).toBe('■ Stop keepalived on lb2');
+    expect(actionOf({ 'stop-nginx': 'lb1' }).button).toBe('■ Stop nginx on lb1');
+    expect(actionOf({ 'drop-vrrp': { to: 'lb2' } }).button).toBe('✂ Cut the heartbeat to lb2');
+    expect(actionOf({ 'drop-vrrp': { to: 'lb2', from: 'lb1' } })).toMatchObject({ button: "✂ Cut lb1's heartbeat to lb2", nodes: ['lb2', 'lb1'] });
+    expect(actionOf({ 'heal-vrrp': 'lb2' }).button).toBe('✚ Heal the heartbeat to lb2');
+    expect(actionOf({ disconnect: 'lb1' }).button).toBe('⏏ Disconnect lb1');
+    expect(actionOf({ reconnect: 'lb1' }).button).toBe('⇄ Reconnect lb1');
+    // A learner's action has no button: the page shows its commands instead.
+    expect(actionOf({ run: { node: 'lb1', command: 'true' } }).button).toBeUndefined();
   });
 
   it('binds an action to its module, its effect and the nodes it names', () => {
@@ -54,6 +66,20 @@ describe('the registry', () => {
     expect(expectationOf({ 'vip-stays': { node: 'lb2', intervals: 2 } }).check.label).toBe('VIP stays on lb2 for 2 Master_Down_Intervals');
     expect(expectationOf({ 'mail-announces': { from: 'lb1', state: 'master', withinMs: 15_000 } })).toMatchObject({ kind: 'mail-announces', nodes: ['lb1'] });
     expect(expectationOf({ 'unicast-only': { watchMs: 3000 } }).nodes).toEqual([]);
+  });
+
+  it('binds the VIP an expectation names (a host number), none meaning the lab\'s first', () => {
+    expect(expectationOf({ 'vip-on': 'lb1' })).toMatchObject({ nodes: ['lb1'], vips: [] });
+    expect(expectationOf({ 'vip-on': 'lb1' }).check.label).toBe('VIP on lb1 only');
+    const second = expectationOf({ 'vip-on': { node: 'lb2', vip: 101 } });
+    expect(second).toMatchObject({ nodes: ['lb2'], vips: [101] });
+    expect(second.check.label).toBe('VIP .101 on lb2 only');
+    expect(expectationOf({ 'served-by': { node: 'lb2', vip: 101 } }).check.label).toBe('client served by lb2 at the VIP .101');
+    expect(expectationOf({ 'vip-stays': { node: 'lb2', intervals: 2, vip: 101 } })).toMatchObject({ nodes: ['lb2'], vips: [101] });
+    expect(expectationOf({ advertises: { node: 'lb1', below: 'lb2' } })).toMatchObject({ nodes: ['lb1', 'lb2'], vips: [] });
+    expect(expectationOf({ 'vip-stays-then-moves': { from: 'lb2', to: 'lb1', minDelayS: 10 } }).nodes).toEqual(['lb2', 'lb1']);
+    expect(expectationSchema().safeParse({ advertises: { node: 'lb1', below: 'lb2', priority: 70 } }).success).toBe(false);
+    expect(expectationSchema().safeParse({ advertises: { node: 'lb1' } }).success).toBe(false);
   });
 });
 

@@ -49,9 +49,9 @@ describe('names from the page, checked against the lab', () => {
     expect(requireRunnerAction(lab, 'recover').do).toEqual({ unfreeze: 'lb1' });
     expect(() => requireRunnerAction(lab, 'failover')).toThrow(/done in a terminal/);
   });
-  it('the welcome names freeze/unfreeze steps and the editor tabs', () => {
+  it('the welcome names the runner-performed steps with their buttons, and the editor tabs', () => {
     const w = welcomeFor(lab);
-    expect(w.steps.find((s) => s.id === 'crash')).toEqual({ id: 'crash', title: expect.any(String), action: 'freeze', node: 'lb1' });
+    expect(w.steps.find((s) => s.id === 'crash')).toEqual({ id: 'crash', title: expect.any(String), action: 'freeze', node: 'lb1', button: '❄ Freeze lb1' });
     expect(w.steps.find((s) => s.id === 'start')).toEqual({
       id: 'start',
       title: expect.any(String),

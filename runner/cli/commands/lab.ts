@@ -29,7 +29,7 @@ export function registerLabCommands(program: Command): void {
     .option('-s, --solution <dir>', 'lay a solution over the nodes first (e.g. labs/basic-vip/solution)')
     .action(async (labId: string, flags: { solution?: string }) => {
       const { definition } = loadLab(labId);
-      const solution = flags.solution ? readSolution(flags.solution, definition.nodes) : undefined;
+      const solution = flags.solution ? readSolution(flags.solution, definition.nodes, definition.solutionNodes) : undefined;
       const progress = stderrProgress();
       const { docker, image } = await engineWithImages(progress);
       const lab = await LabInstance.start(docker, definition, { image, progress });

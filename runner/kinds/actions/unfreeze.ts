@@ -1,16 +1,12 @@
 /** Unfreeze a frozen node (`docker unpause`): it runs on from where it stopped. */
-import { nodeNameSchema } from '../cast.ts';
-import { defineAction } from '../kind.ts';
 import { awaitRunState } from './run-state.ts';
+import { nodeFault } from './node-fault.ts';
 
-export const unfreeze = defineAction({
+// A frozen node's terminal answers nothing: the workbench offers a button.
+export const unfreeze = nodeFault({
   kind: 'unfreeze',
   description: 'Unfreezes a frozen node (docker unpause): it runs on from where it stopped.',
-  params: nodeNameSchema,
-  // A frozen node's terminal answers nothing: the workbench offers a button.
-  performedBy: 'runner',
-  effect: 'changes-lab',
-  nodes: (node) => [node],
+  button: (node) => `▶ Unfreeze ${node}`,
   async perform(session, node, signal) {
     await session.lab.unfreeze(node);
     await awaitRunState(session, node, 'running', signal);

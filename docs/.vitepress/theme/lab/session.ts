@@ -7,6 +7,7 @@ import type { ClientMessage, ServerMessage } from '../../../../runner/shared/pro
 import { AckCounter } from './flow-control.ts';
 import { clientId, loadProgress, saveProgress, type KeyValueStorage } from './progress-storage.ts';
 import { LabConnection, type BackoffOptions, type SocketFactory, type Timers } from './socket-client.ts';
+import { ownAddressText } from './page-addresses.ts';
 import { LabStore } from './store.ts';
 import { terminalInputFor } from './terminal-input.ts';
 
@@ -20,6 +21,13 @@ export interface TerminalSink {
   exit(code: number): void;
   /** Whether the shell asked for bracketed paste (xterm's `modes.bracketedPasteMode`). */
   bracketedPaste(): boolean;
+}
+
+/** What a terminal pane talks to: a learner's LabSession, or the instructor's read-only watch. */
+export interface TerminalHost {
+  attachTerminal(node: string, sink: TerminalSink, size: { cols: number; rows: number }): () => void;
+  input(node: string, data: string): void;
+  resize(node: string, cols: number, rows: number): void;
 }
 
 /** What an editor pane does with its node's files. */
@@ -36,6 +44,8 @@ export interface LabSessionOptions {
   createSocket: SocketFactory;
   storage: KeyValueStorage | null;
   makeReactive?: <T extends object>(state: T) => T;
+  /** A classroom learner's page: the runner keeps the progress, the browser neither loads nor saves it. */
+  classroom?: boolean;
   timers?: Timers;
   backoff?: BackoffOptions;
 }
@@ -49,7 +59,7 @@ interface TerminalSlot {
   exited: boolean;
 }
 
-export class LabSession {
+export class LabSession implements TerminalHost {
   readonly store: LabStore;
   readonly connection: LabConnection;
   private readonly terminals = new Map<string, TerminalSlot>();
@@ -61,9 +71,10 @@ export class LabSession {
 
   constructor(private readonly options: LabSessionOptions) {
     const storage = options.storage;
-    this.store = new LabStore(options.lab, loadProgress(storage, options.lab), {
+    const classroom = options.classroom ?? false;
+    this.store = new LabStore(options.lab, classroom ? {} : loadProgress(storage, options.lab), {
       ...(options.makeReactive ? { makeReactive: options.makeReactive } : {}),
-      onVerdicts: (verdicts) => saveProgress(storage, options.lab, verdicts),
+      ...(classroom ? { progressFromRunner: true } : { onVerdicts: (verdicts) => saveProgress(storage, options.lab, verdicts) }),
     });
     this.connection = new LabConnection({
       url: options.url,
@@ -76,10 +87,12 @@ export class LabSession {
     this.unsubscribe.push(
       this.connection.onState((state) => {
         this.store.setConnection(state);
-        if (state !== 'open') {
-          for (const slot of this.terminals.values()) slot.opened = false;
-          this.filePending.length = 0;
+        if (state === 'open') {
+          this.store.activity(); // the hello, sent on open
+          return;
         }
+        for (const slot of this.terminals.values()) slot.opened = false;
+        this.filePending.length = 0;
       }),
       this.connection.onMessage((message) => this.receive(message)),
     );
@@ -171,7 +184,8 @@ export class LabSession {
 
   /**
    * Run a command from the tutorial in a node's terminal, as a paste followed by Enter, and ask the
-   * page to show that terminal. Returns a reason when it cannot.
+   * page to show that terminal. Returns a reason when it cannot. The command goes with the learner's
+   * own addresses: the page's blocks already show them, the steps' commands come as the lab has them.
    */
   runCommand(node: string, text: string): { ok: true } | { ok: false; reason: string } {
     if (this.connection.connectionState !== 'open') return { ok: false, reason: 'The lab runner is not connected.' };
@@ -179,7 +193,7 @@ export class LabSession {
     const slot = this.terminals.get(node);
     if (!slot) return { ok: false, reason: `This lab has no terminal for ${node}.` };
     for (const listener of [...this.showListeners]) listener(node);
-    const data = terminalInputFor(text, slot.sink.bracketedPaste());
+    const data = terminalInputFor(ownAddressText(this.store.state, text), slot.sink.bracketedPaste());
     if (!data) return { ok: true };
     this.input(node, data);
     return { ok: true };
@@ -215,7 +229,9 @@ export class LabSession {
   // ---- messages ----
 
   private send(message: ClientMessage): boolean {
-    return this.connection.send(message);
+    if (!this.connection.send(message)) return false;
+    this.store.activity();
+    return true;
   }
 
   private receive(message: ServerMessage): void {

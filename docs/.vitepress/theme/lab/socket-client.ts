@@ -1,7 +1,8 @@
 /**
- * The page's one WebSocket to the runner (/ws on the page's own origin). It says hello on every
- * (re)connect, reconnects with exponential backoff when the runner goes away, and tells the page
- * whether the runner is reachable at all, so a static copy of the site can say how to start it.
+ * The page's one WebSocket to the runner (/ws on the page's own origin). It says hello (the
+ * instructor page: class.hello) on every (re)connect, reconnects with exponential backoff when the
+ * runner goes away, and tells the page whether the runner is reachable at all, so a static copy of
+ * the site can say how to start it.
  */
 import type { ClientMessage, ServerMessage } from '../../../../runner/shared/protocol.ts';
 
@@ -52,15 +53,14 @@ export function runnerSocketUrl(location: { protocol: string; host: string }): s
   return `${scheme}//${location.host}/ws`;
 }
 
-export interface LabConnectionOptions {
+/** A lab page greets with its lab and client id; another page (the instructor's) with a message of its own. */
+export type LabConnectionOptions = {
   url: string;
-  lab: string;
-  client: string;
   createSocket: SocketFactory;
   timers?: Timers;
   backoff?: BackoffOptions;
   random?: () => number;
-}
+} & ({ lab: string; client: string } | { hello: ClientMessage });
 
 const OPEN = 1;
 
@@ -76,8 +76,11 @@ export class LabConnection {
   private readonly timers: Timers;
   private readonly backoff: BackoffOptions;
   private readonly random: () => number;
+  private readonly hello: ClientMessage;
+  private sentAt = 0;
 
   constructor(private readonly options: LabConnectionOptions) {
+    this.hello = 'hello' in options ? options.hello : { type: 'hello', lab: options.lab, client: options.client };
     this.timers = options.timers ?? {
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
       clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -88,6 +91,11 @@ export class LabConnection {
 
   get connectionState(): ConnectionState {
     return this.state;
+  }
+
+  /** When this page last sent the runner anything (0: never); a classroom runner counts it as activity. */
+  get lastSentAt(): number {
+    return this.sentAt;
   }
 
   onMessage(listener: (msg: ServerMessage) => void): () => void {
@@ -129,6 +137,7 @@ export class LabConnection {
     const socket = this.socket;
     if (!socket || socket.readyState !== OPEN || this.state !== 'open') return false;
     socket.send(JSON.stringify(message));
+    this.sentAt = Date.now();
     return true;
   }
 
@@ -146,7 +155,8 @@ export class LabConnection {
       if (this.socket !== socket) return;
       this.failedAttempts = 0;
       this.everOpened = true;
-      socket.send(JSON.stringify({ type: 'hello', lab: this.options.lab, client: this.options.client } satisfies ClientMessage));
+      socket.send(JSON.stringify(this.hello));
+      this.sentAt = Date.now();
       this.setState('open');
     };
     socket.onmessage = (ev) => {

@@ -8,6 +8,7 @@ import type { LabStatus, NodeInfo, ServerMessage, StepVerdict } from '../../../.
 import { appendTimeline, TimelineBuilder, type TimelineEntry } from './timeline.ts';
 import { mergeVerdicts, type Verdicts } from './progress-storage.ts';
 import type { ConnectionState } from './socket-client.ts';
+import { clockText, type Translate } from './strings.ts';
 
 export interface StepCommand {
   node: string;
@@ -17,8 +18,10 @@ export interface StepCommand {
 export interface StepInfo {
   id: string;
   title: string;
-  /** A step a terminal cannot do (freeze / unfreeze a node): the page shows a button for it. */
-  action?: 'freeze' | 'unfreeze';
+  /** A step the runner does (a fault: freeze a node, cut its heartbeat...): the page shows a button for it. */
+  action?: string;
+  /** The button's label, from the action's kind ("✂ Cut the heartbeat to lb2"). */
+  button?: string;
   node?: string;
   /** What the learner types for this step (lab.yaml `commands`), if the runner sends them. */
   commands: StepCommand[];
@@ -31,6 +34,15 @@ type WelcomeStep = WelcomeMessage['steps'][number] & { commands?: StepCommand[] 
 /** requested: the page asked; running: the runner is judging it (waiting for VRRP to settle). */
 export type CheckPhase = 'requested' | 'running';
 
+/** A deadline this near is shown as a warning (the runner warns as far ahead, see lab.expiring). */
+export const EXPIRY_WARNING_MS = 5 * 60_000;
+
+/** When the runner removes the copy, and why (null: it gave the time, not the reason). */
+export interface ExpiryNotice {
+  at: number;
+  reason: 'idle' | 'lifetime' | null;
+}
+
 export interface LabViewState {
   connection: ConnectionState;
   lab: string;
@@ -42,7 +54,16 @@ export interface LabViewState {
   status: LabStatus | 'unknown';
   statusMessage: string;
   vip: string;
+  /** Every VIP of the lab, the first being `vip` (master-master has two). */
+  vips: string[];
   subnet: string;
+  /** The subnet the tutorial's text names; differs from `subnet` for a classroom learner's copy. */
+  canonicalSubnet: string;
+  /**
+   * The copy is about to be removed (a classroom's idle timeout or lifetime): the runner's warning,
+   * or a deadline it gave that was near when it gave it (reason null: it did not say why).
+   */
+  expiring: ExpiryNotice | null;
   nodes: NodeInfo[];
   /** Time of the latest VIP snapshot or VIP event (runner clock). */
   vipChangedAt: number;
@@ -64,7 +85,10 @@ export function initialLabState(lab: string, verdicts: Verdicts = {}): LabViewSt
     status: 'unknown',
     statusMessage: '',
     vip: '',
+    vips: [],
     subnet: '',
+    canonicalSubnet: '',
+    expiring: null,
     nodes: [],
     vipChangedAt: 0,
     timeline: [],
@@ -94,6 +118,12 @@ export interface LabStoreOptions {
   makeReactive?: <T extends object>(state: T) => T;
   /** Called whenever verdicts change, to persist progress. */
   onVerdicts?: (verdicts: Verdicts) => void;
+  /**
+   * The runner keeps the progress (a classroom): its `progress` message is the whole truth, so an
+   * instructor's reset clears the page too. Otherwise the page merges it with what it remembers
+   * (a runner restart forgets verdicts, the browser does not).
+   */
+  progressFromRunner?: boolean;
   now?: () => number;
 }
 
@@ -103,12 +133,14 @@ export class LabStore {
   /** Per node and field, the time of the newest event applied, so a replayed older event cannot undo a newer one. */
   private readonly fieldTimes = new Map<string, number>();
   private readonly onVerdicts: (verdicts: Verdicts) => void;
+  private readonly progressFromRunner: boolean;
   private readonly now: () => number;
 
   constructor(lab: string, initialVerdicts: Verdicts = {}, options: LabStoreOptions = {}) {
     const make = options.makeReactive ?? (<T extends object>(s: T) => s);
     this.state = make(initialLabState(lab, initialVerdicts));
     this.onVerdicts = options.onVerdicts ?? (() => {});
+    this.progressFromRunner = options.progressFromRunner ?? false;
     this.now = options.now ?? Date.now;
   }
 
@@ -130,6 +162,14 @@ export class LabStore {
     this.state.actionPending = step;
   }
 
+  /**
+   * The page sent the runner something, which a classroom runner counts as the learner's activity:
+   * an idle deadline has moved. Any other warning stands (the runner repeats one that still applies).
+   */
+  activity(): void {
+    if (this.state.expiring?.reason === 'idle') this.state.expiring = null;
+  }
+
   /** Forget this lab's progress (the learner asked to start over). */
   clearVerdicts(): void {
     this.state.verdicts = {};
@@ -146,6 +186,7 @@ export class LabStore {
           id: step.id,
           title: step.title,
           ...(step.action ? { action: step.action } : {}),
+          ...(step.button ? { button: step.button } : {}),
           ...(step.node ? { node: step.node } : {}),
           commands: Array.isArray(step.commands) ? step.commands.filter(isCommand) : [],
         }));
@@ -162,12 +203,18 @@ export class LabStore {
         s.status = message.status;
         s.statusMessage = message.message ?? '';
         s.vip = message.vip ?? '';
+        s.vips = message.vips ?? (message.vip ? [message.vip] : []);
         s.subnet = message.subnet ?? '';
+        s.canonicalSubnet = message.canonicalSubnet ?? '';
+        s.expiring = this.expiryFrom(message.expiresAt);
         s.nodes = message.nodes.map(cloneNode);
         if (message.status === 'stopped' || message.status === 'failed') s.checks = {};
         if (message.status !== 'running') s.actionPending = '';
         return;
       }
+      case 'lab.expiring':
+        s.expiring = { at: message.at, reason: message.reason };
+        return;
       case 'vip':
         s.nodes = message.nodes.map(cloneNode);
         s.vipChangedAt = message.snapshot.t;
@@ -190,7 +237,7 @@ export class LabStore {
         return;
       }
       case 'progress':
-        this.setVerdicts(mergeVerdicts(s.verdicts, message.verdicts));
+        this.setVerdicts(mergeVerdicts(this.progressFromRunner ? {} : s.verdicts, message.verdicts));
         return;
       case 'error': {
         s.lastError = { message: message.message, at: this.now() };
@@ -211,9 +258,22 @@ export class LabStore {
     this.state.lastError = null;
   }
 
+  /**
+   * What a lab.state's deadline says about removal: true as of the moment it was sent, so it is
+   * read then, not later (the learner's activity since may have moved it; the runner warns with
+   * lab.expiring when a deadline comes near). A deadline the page was already warned of keeps the
+   * warning's reason.
+   */
+  private expiryFrom(expiresAt: number | undefined): ExpiryNotice | null {
+    if (expiresAt === undefined || expiresAt - this.now() > EXPIRY_WARNING_MS) return null;
+    const warned = this.state.expiring;
+    return warned && warned.at === expiresAt ? warned : { at: expiresAt, reason: null };
+  }
+
   /** Keep the node views live between snapshots: each event updates the one field it is about. */
   private applyEvent(event: LabEvent): void {
-    const field = event.type === 'vrrp' ? `vrrp:${event.instance}` : event.type;
+    const vip = event.type === 'vip' ? (event.address ?? this.state.vip) : '';
+    const field = event.type === 'vrrp' ? `vrrp:${event.instance}` : event.type === 'vip' ? `vip:${vip}` : event.type;
     const key = `${event.node}|${field}`;
     const last = this.fieldTimes.get(key);
     if (last !== undefined && event.t < last) return;
@@ -221,10 +281,15 @@ export class LabStore {
     const node = this.state.nodes.find((n) => n.node === event.node);
     if (!node) return; // Not a node of this lab copy (or the lab state has not arrived yet).
     switch (event.type) {
-      case 'vip':
-        node.holdsVip = event.held;
+      case 'vip': {
+        const held = new Set(heldVips(this.state, node));
+        if (event.held) held.add(vip);
+        else held.delete(vip);
+        node.vips = labVips(this.state).filter((a) => held.has(a));
+        node.holdsVip = held.has(labVips(this.state)[0] ?? vip);
         this.state.vipChangedAt = Math.max(this.state.vipChangedAt, event.t);
         break;
+      }
       case 'node':
         node.run = event.state;
         break;
@@ -257,8 +322,21 @@ function isCommand(c: unknown): c is StepCommand {
 }
 
 function cloneNode(n: NodeInfo): NodeInfo {
-  return { ...n, vrrp: { ...n.vrrp }, ...(n.lastAdvert ? { lastAdvert: { ...n.lastAdvert } } : {}) };
+  return { ...n, vrrp: { ...n.vrrp }, ...(n.vips ? { vips: [...n.vips] } : {}), ...(n.lastAdvert ? { lastAdvert: { ...n.lastAdvert } } : {}) };
 }
+
+/** The lab's VIPs as the runner named them (a runner from before several VIPs names only `vip`). */
+export function labVips(state: Pick<LabViewState, 'vip' | 'vips'>): string[] {
+  return state.vips.length ? state.vips : state.vip ? [state.vip] : [];
+}
+
+/** The VIPs a node holds (from an older runner: the VIP, when it holds it). */
+function heldVips(state: Pick<LabViewState, 'vip' | 'vips'>, n: NodeInfo): string[] {
+  return n.vips ?? (n.holdsVip ? labVips(state).slice(0, 1) : []);
+}
+
+/** ".101": a VIP by its host number, as a lab with several names them. */
+export const vipShort = (address: string): string => address.slice(address.lastIndexOf('.'));
 
 // ---- Views the components render (pure functions of the state). ----
 
@@ -266,6 +344,8 @@ export interface VipRow {
   node: string;
   address: string;
   holdsVip: boolean;
+  /** The lab's VIPs it holds, by host number (".100"), for a lab with several. */
+  vips: string[];
   run: NodeInfo['run'];
   keepalived: boolean;
   /** "MASTER", or "VI_1 MASTER, VI_2 BACKUP" with several instances; "—" when none known. */
@@ -286,6 +366,7 @@ export function vipRows(state: LabViewState): VipRow[] {
         node: n.node,
         address: n.address,
         holdsVip: n.holdsVip,
+        vips: heldVips(state, n).map(vipShort),
         run: n.run,
         keepalived: n.keepalived,
         vrrp,
@@ -294,16 +375,25 @@ export function vipRows(state: LabViewState): VipRow[] {
     });
 }
 
-/** Who holds the VIP, in words, for the panel's headline. */
-export function vipHolderText(state: LabViewState): string {
+/**
+ * Who holds a VIP, in words, for the panel's headline: "lb1 holds the VIP" in a lab with one VIP;
+ * with several, "lb1 holds .100" for the one asked about, and without one asked about, every VIP's
+ * line joined ("lb1 holds .100 · lb2 holds .101").
+ */
+export function vipHolderText(state: LabViewState, address?: string): string {
+  const vips = labVips(state);
+  if (address === undefined && vips.length > 1) return vips.map((a) => vipHolderText(state, a)).join(' · ');
+  const vip = address ?? vips[0];
+  const what = vips.length > 1 && vip ? vipShort(vip) : 'the VIP';
   // In the contract's order, whatever order the runner reported the nodes in.
   const order = sortNodes(state.nodes.map((n) => n.node));
-  const holders = state.nodes.filter((n) => n.holdsVip).sort((a, b) => order.indexOf(a.node) - order.indexOf(b.node));
-  if (holders.length === 0) return 'no node holds the VIP';
+  const holds = (n: NodeInfo) => (vip ? heldVips(state, n).includes(vip) : n.holdsVip);
+  const holders = state.nodes.filter(holds).sort((a, b) => order.indexOf(a.node) - order.indexOf(b.node));
+  if (holders.length === 0) return `no node holds ${what}`;
   const running = holders.filter((n) => n.run === 'running');
-  if (holders.length === 1) return `${holders[0]!.node} holds the VIP${holders[0]!.run === 'frozen' ? ' (frozen)' : ''}`;
-  if (running.length > 1) return `split brain: ${running.map((n) => n.node).join(' and ')} both hold the VIP`;
-  return holders.map((n) => `${n.node}${n.run === 'frozen' ? ' (frozen)' : ''}`).join(' and ') + ' hold the VIP';
+  if (holders.length === 1) return `${holders[0]!.node} holds ${what}${holders[0]!.run === 'frozen' ? ' (frozen)' : ''}`;
+  if (running.length > 1) return `split brain: ${running.map((n) => n.node).join(' and ')} both hold ${what}`;
+  return holders.map((n) => `${n.node}${n.run === 'frozen' ? ' (frozen)' : ''}`).join(' and ') + ` hold ${what}`;
 }
 
 export function passedCount(state: LabViewState): number {
@@ -312,4 +402,12 @@ export function passedCount(state: LabViewState): number {
 
 export function verdictFor(state: LabViewState, step: string): StepVerdict | undefined {
   return state.verdicts[step];
+}
+
+/** The banner's sentence; `idleMs`: how long since the page last sent the runner anything. */
+export function expiryMessage(t: Translate, notice: ExpiryNotice, idleMs: number): string {
+  const at = clockText(notice.at);
+  if (notice.reason === 'idle') return t('expiry.idle', { minutes: Math.max(1, Math.round(idleMs / 60_000)), at });
+  if (notice.reason === 'lifetime') return t('expiry.lifetime', { at });
+  return t('expiry.soon', { at });
 }

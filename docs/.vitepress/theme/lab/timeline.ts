@@ -4,8 +4,9 @@
  * so only a change in a node's advertised priority becomes a line (100 → 70 → 80 in seed 000).
  */
 import type { LabEvent } from '../../../../runner/shared/events.ts';
+import { describeFigures } from '../../../../runner/shared/failover-text.ts';
 
-export type TimelineKind = 'vip' | 'node' | 'vrrp' | 'keepalived' | 'priority' | 'mail' | 'observer';
+export type TimelineKind = 'vip' | 'node' | 'vrrp' | 'keepalived' | 'priority' | 'mail' | 'observer' | 'failover';
 
 export interface TimelineEntry {
   key: string;
@@ -27,8 +28,11 @@ export function formatClock(t: number): string {
 
 export function describeEvent(event: LabEvent, previousPriority?: number): string | null {
   switch (event.type) {
-    case 'vip':
-      return event.held ? `${event.node} took the VIP (${event.iface})` : `${event.node} released the VIP`;
+    case 'vip': {
+      // Which VIP, when the runner says (master-master's two are told apart by their address).
+      const vip = event.address ? `the VIP ${event.address}` : 'the VIP';
+      return event.held ? `${event.node} took ${vip} (${event.iface})` : `${event.node} released ${vip}`;
+    }
     case 'node':
       return event.state === 'frozen' ? `${event.node} frozen` : event.state === 'running' ? `${event.node} running` : `${event.node} stopped`;
     case 'vrrp':
@@ -43,9 +47,19 @@ export function describeEvent(event: LabEvent, previousPriority?: number): strin
       if (previousPriority === undefined) return `${event.node} advertises priority ${event.priority}`;
       if (previousPriority === event.priority) return null;
       return `${event.node} advertises priority ${event.priority} (was ${previousPriority})`;
+    case 'failover':
+      // What the users of the VIP lost in the step, as the grader measured it.
+      return `${event.step}: ${describeFigures(event)}`;
     default:
       return null;
   }
+}
+
+/** The line's kind: an advert line is about a priority; the client probe's requests make no line. */
+function kindOf(event: LabEvent): TimelineKind | null {
+  if (event.type === 'advert') return 'priority';
+  if (event.type === 'http') return null;
+  return event.type;
 }
 
 const SEEN_LIMIT = 20_000;
@@ -85,8 +99,9 @@ export class TimelineBuilder {
       }
       this.newest = Math.max(this.newest, event.t);
       const text = describeEvent(event, previous);
-      if (text === null) continue;
-      out.push({ key, t: event.t, node: event.node, kind: event.type === 'advert' ? 'priority' : event.type, text });
+      const kind = kindOf(event);
+      if (text === null || kind === null) continue;
+      out.push({ key, t: event.t, node: event.node, kind, text });
     }
     // Bound the dedupe set on a long session: forget the oldest keys. The runner replays at most its
     // own timeline limit (5000 events), all newer than what is forgotten here.

@@ -1,0 +1,87 @@
+/**
+ * Hot starts, like Instruqt's hot-start pools and Educates' reserved sessions: a few copies of a
+ * lab started ahead of time (each on a subnet of the pool, its eyes already seeing), so that a
+ * learner's Start takes one at once instead of waiting for Docker. A taken copy is replaced in the
+ * background, one start at a time so that refilling never competes much with learners' own
+ * starts. A copy is fresh: no learner has touched it, no solution is laid over it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { LabDefinition } from '../lab/definition.ts';
+import { startObservedLab, type ObservedLab } from '../observe/start-observed-lab.ts';
+import type { EngineProvider } from './live-lab.ts';
+
+export interface HotPoolOptions {
+  engine: EngineProvider;
+  log: (line: string) => void;
+  /** Copies kept ready per lab. */
+  size: number;
+  /** Subnets for the copies (runner/engine/subnet-pool.ts). */
+  subnetPool: string;
+}
+
+/** Pool copies are named so: a restarted workbench knows them for leftovers. */
+export const POOL_INSTANCE_PREFIX = 'pool-';
+
+export class HotPool {
+  private readonly ready = new Map<string, ObservedLab[]>();
+  private readonly labs = new Map<string, LabDefinition>();
+  private filling: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly opts: HotPoolOptions) {}
+
+  /** Keep `opts.size` copies of this lab ready from now on (filled in the background). */
+  keepReady(lab: LabDefinition): void {
+    if (this.labs.has(lab.id) || this.opts.size < 1) return;
+    this.labs.set(lab.id, lab);
+    this.refill();
+  }
+
+  /** A ready copy of the lab, or undefined (the pool is empty: the caller starts one itself). */
+  take(labId: string): ObservedLab | undefined {
+    const copy = this.ready.get(labId)?.shift();
+    if (copy) this.refill();
+    return copy;
+  }
+
+  readyCount(labId: string): number {
+    return this.ready.get(labId)?.length ?? 0;
+  }
+
+  /** Remove every copy not taken; stop refilling. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.filling.catch(() => undefined);
+    const all = [...this.ready.values()].flat();
+    this.ready.clear();
+    await Promise.all(all.map(async (c) => {
+      await c.observer.stop().catch(() => undefined);
+      await c.lab.teardown().catch(() => undefined);
+    }));
+  }
+
+  private refill(): void {
+    this.filling = this.filling.then(async () => {
+      for (const lab of this.labs.values()) {
+        const ready = this.ready.get(lab.id) ?? [];
+        this.ready.set(lab.id, ready);
+        while (!this.closed && ready.length < this.opts.size) {
+          try {
+            const { docker, image } = await this.opts.engine();
+            const instance = `${POOL_INSTANCE_PREFIX}${lab.id}-${randomBytes(3).toString('hex')}`;
+            const copy = await startObservedLab(docker, lab, { image, instance, subnet: { pool: this.opts.subnetPool } });
+            if (this.closed) {
+              await copy.observer.stop().catch(() => undefined);
+              await copy.lab.teardown().catch(() => undefined);
+              return;
+            }
+            ready.push(copy);
+          } catch (err) {
+            this.opts.log(`hot pool: could not start a copy of ${lab.id}: ${(err as Error).message}`);
+            return; // tried again on the next take
+          }
+        }
+      }
+    });
+  }
+}
