@@ -8,6 +8,8 @@
  */
 import type { LabInstance } from '../engine/lab-instance.ts';
 import { readNodeFolder } from '../engine/node-files.ts';
+import { execCollect } from '../engine/exec.ts';
+import { parseKeepalivedData, type RunningInstance } from '../keepalived/data-dump.ts';
 import { roleOf, type NodeName } from '../kinds/cast.ts';
 import { includeRoots, parseKeepalivedFiles, type KeepalivedConfig } from '../keepalived/config.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
@@ -31,6 +33,8 @@ export interface LbFacts {
   configText?: string;
   /** What keepalived runs: the main file with its includes followed. */
   config?: KeepalivedConfig;
+  /** What keepalived itself says it runs (its SIGUSR1 dump), when it runs. */
+  running?: RunningInstance[];
 }
 
 const lastSeen = new WeakMap<LabInstance, Map<NodeName, LbFacts>>();
@@ -60,6 +64,18 @@ export async function collectLbFacts(lab: LabInstance, observer: LabObserver): P
       return facts;
     }),
   );
+}
+
+/**
+ * keepalived's own dump of what it runs: SIGUSR1 makes it write /tmp/keepalived.data, read once it
+ * is there (a bounded wait: keepalived writes it within milliseconds). The system's own programs,
+ * by absolute path: a solution's /usr/local/bin cannot stand in for them.
+ */
+async function readRunningInstances(lab: LabInstance, node: NodeName): Promise<RunningInstance[] | undefined> {
+  const dump = '/tmp/keepalived.data';
+  const script = `p=$(/bin/cat /run/keepalived.pid 2>/dev/null) || exit 1; /bin/rm -f ${dump}; /bin/kill -USR1 "$p" || exit 1; i=0; while [ ! -s ${dump} ] && [ $i -lt 100 ]; do /bin/sleep 0.01; i=$((i+1)); done; /bin/cat ${dump}`;
+  const result = await execCollect(lab.container(node), ['/bin/sh', '-c', script], { timeoutS: 5 }).catch(() => undefined);
+  return result?.exitCode === 0 ? parseKeepalivedData(result.stdout) : undefined;
 }
 
 /** keepalived.conf and what it includes, as keepalived would read them: /etc/keepalived first, then any other folder an include names. */

@@ -21,6 +21,8 @@ export interface WireDisagreement {
   field: 'advert_int' | 'instance';
   config: number | null;
   wire: number;
+  /** Who said so: the adverts on the wire, or keepalived's own dump of what it runs. */
+  source?: 'wire' | 'keepalived';
 }
 
 /** How far back an advert still tells what a node runs now: a few intervals at the slowest rate. */
@@ -54,17 +56,23 @@ export function correctByWire(facts: readonly LbFacts[], adverts: readonly WireA
   const disagreements: WireDisagreement[] = [];
   for (const f of facts) {
     if (f.run !== 'running' || !f.keepalivedRunning) continue;
-    const sent = adverts.filter((a) => a.node === f.node);
+    // keepalived's own account first (it covers a backup, which sends nothing), then the wire.
+    const said: { a: WireAdvert; source: 'keepalived' | 'wire' }[] = [
+      ...(f.running ?? [])
+        .filter((r) => r.vrid !== undefined && r.advertIntS !== undefined)
+        .map((r) => ({ a: { node: f.node, vrid: r.vrid!, intervalS: r.advertIntS!, priority: r.effectivePriority ?? r.priority ?? 100, version: r.version ?? 2, t: 0 }, source: 'keepalived' as const })),
+      ...adverts.filter((a) => a.node === f.node).map((a) => ({ a, source: 'wire' as const })),
+    ];
     const base: KeepalivedConfig | undefined = f.config;
-    if (!base && sent.length === 0) continue;
+    if (!base && said.length === 0) continue;
     const instances = (base?.instances ?? []).map((i) => ({ ...i }));
-    for (const a of sent) {
+    for (const { a, source } of said) {
       const inst = instances.find((i) => i.virtualRouterId === a.vrid);
       if (!inst) {
         instances.push(instanceFromWire(a));
-        disagreements.push({ node: f.node, vrid: a.vrid, field: 'instance', config: null, wire: a.intervalS });
+        disagreements.push({ node: f.node, vrid: a.vrid, field: 'instance', config: null, wire: a.intervalS, source });
       } else if (Math.abs(inst.advertIntS - a.intervalS) > 1e-9) {
-        disagreements.push({ node: f.node, vrid: a.vrid, field: 'advert_int', config: inst.advertIntS, wire: a.intervalS });
+        disagreements.push({ node: f.node, vrid: a.vrid, field: 'advert_int', config: inst.advertIntS, wire: a.intervalS, source });
         inst.advertIntS = a.intervalS;
       }
     }
@@ -76,13 +84,14 @@ export function correctByWire(facts: readonly LbFacts[], adverts: readonly WireA
 export const WIRE_DIAGNOSES = defineDiagnoses({
   /** A failed verdict (first cause) that was timed from the wire (second cause). */
   'verdict-timed-from-wire': (_: NoParams, causes) => causes.join(' '),
-  'cause-timing-from-wire': (p: { disagreements: { node: string; vrid: number; field: string; config: number | null; wire: number }[] }) =>
-    `The step was timed from what the nodes send, not from their files: ${p.disagreements
-      .map((d) =>
-        d.field === 'instance'
-          ? `${d.node} sends adverts for VRID ${d.vrid} every ${d.wire} s, but no vrrp_instance in its config has that virtual_router_id (edited without a restart, or in a file keepalived reads and the grader could not)`
-          : `${d.node} sends VRID ${d.vrid} every ${d.wire} s, while its config says advert_int ${d.config} (changed without a restart?)`,
-      )
+  'cause-timing-from-wire': (p: { disagreements: { node: string; vrid: number; field: string; config: number | null; wire: number; source?: string }[] }) =>
+    `The step was timed from what the nodes run, not from their files: ${p.disagreements
+      .map((d) => {
+        const says = d.source === 'keepalived' ? `${d.node}'s keepalived runs VRID ${d.vrid} at ${d.wire} s` : `${d.node} sends VRID ${d.vrid} every ${d.wire} s`;
+        return d.field === 'instance'
+          ? `${says}, but no vrrp_instance in its config has that virtual_router_id (edited without a restart, or in a file keepalived reads and the grader could not)`
+          : `${says}, while its config says advert_int ${d.config} (changed without a restart?)`;
+      })
       .join('; ')}.`,
 });
 

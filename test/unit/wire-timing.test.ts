@@ -30,7 +30,7 @@ describe('timing from what keepalived runs', () => {
 
   it('takes the advert interval from the wire where the config says another', () => {
     const { disagreements } = correctByWire([lb1, lb2], [advert('lb1', 3, 150, vrid)]);
-    expect(disagreements).toEqual([{ node: 'lb1', vrid, field: 'advert_int', config: 1, wire: 3 }]);
+    expect(disagreements).toEqual([{ node: 'lb1', vrid, field: 'advert_int', config: 1, wire: 3, source: 'wire' }]);
     const timing = timingFrom(0, [lb1, lb2], undefined, [advert('lb1', 3, 150, vrid)]);
     expect(timing.settleMs).toBeGreaterThan(timingFrom(0, [lb1, lb2]).settleMs + 5000);
   });
@@ -41,7 +41,16 @@ describe('timing from what keepalived runs', () => {
     expect(blind.settleMs).toBe(1000); // no instance: the margin alone, verdicts far too early
     const timing = timingFrom(0, [unread], undefined, [advert('lb1', 1, 150, vrid)]);
     expect(timing.settleMs).toBeGreaterThan(3000);
-    expect(timing.wireDisagreements).toEqual([{ node: 'lb1', vrid, field: 'instance', config: null, wire: 1 }]);
+    expect(timing.wireDisagreements).toEqual([{ node: 'lb1', vrid, field: 'instance', config: null, wire: 1, source: 'wire' }]);
+  });
+
+  it("takes what keepalived's own dump says it runs, which covers a backup that sends nothing", () => {
+    const dumped: LbFacts = { ...lb2, running: [{ name: 'VI_1', vrid, advertIntS: 2, priority: 90, version: 2 }] };
+    const { disagreements } = correctByWire([lb1, dumped], []);
+    expect(disagreements).toEqual([{ node: 'lb2', vrid, field: 'advert_int', config: 1, wire: 2, source: 'keepalived' }]);
+    expect(timingFrom(0, [lb1, dumped]).settleMs).toBeGreaterThan(timingFrom(0, [lb1, lb2]).settleMs + 2500);
+    const d = withWireTiming({ code: 'vip-held-by-none', params: {}, text: 'x.' } as never, disagreements);
+    expect(d.causes![1]!.text).toContain("lb2's keepalived runs VRID 51 at 2 s, while its config says advert_int 1");
   });
 
   it('keeps the newest advert per node and VRID within the window', () => {
@@ -59,7 +68,7 @@ describe('timing from what keepalived runs', () => {
     const d = withWireTiming(failure as never, [{ node: 'lb1', vrid: 51, field: 'advert_int', config: 1, wire: 3 }]);
     expect(d.code).toBe('verdict-timed-from-wire');
     expect(d.causes!.map((c) => c.code)).toEqual(['vip-held-by-none', 'cause-timing-from-wire']);
-    expect(d.text).toBe('No node holds the VIP 10.88.1.100. The step was timed from what the nodes send, not from their files: lb1 sends VRID 51 every 3 s, while its config says advert_int 1 (changed without a restart?).');
+    expect(d.text).toBe('No node holds the VIP 10.88.1.100. The step was timed from what the nodes run, not from their files: lb1 sends VRID 51 every 3 s, while its config says advert_int 1 (changed without a restart?).');
     expect(withWireTiming(failure as never, undefined)).toBe(failure);
     expect(() => renderDiagnosis({ code: 'cause-timing-from-wire', params: { disagreements: [] } })).not.toThrow();
   });
