@@ -14,6 +14,7 @@ import { RequestError } from '../server/request-error.ts';
 import { ClassroomStore, type ClassRow, type LearnerRow } from './store.ts';
 import { stuckSummary } from './stuck.ts';
 import type { HotPool } from '../server/hot-pool.ts';
+import type { EnginePlacer } from './placement.ts';
 
 export interface ClassroomOptions {
   store: ClassroomStore;
@@ -29,6 +30,8 @@ export interface ClassroomOptions {
   engineName?: string;
   /** Copies started ahead of time, for instant starts. */
   hotPool?: HotPool;
+  /** Several engines: where each lab goes (without it, every lab is on `engine`). */
+  placer?: EnginePlacer;
   labsDir?: string;
 }
 
@@ -50,6 +53,8 @@ const NAME = /^[^\u0000-\u001f<>]{1,40}$/u;
 interface Copy {
   learner: LearnerRow;
   live: LiveLab;
+  /** The engine it runs on. */
+  engine?: string;
   startedAt?: number;
   lastActivity: number;
   warned?: 'idle' | 'lifetime';
@@ -125,22 +130,24 @@ export class Classroom {
     const copy: Copy = { learner, lastActivity: saved?.lastActivity ?? Date.now(), live: undefined as unknown as LiveLab };
     // A learner on a lab page will likely press Start: have a copy of it ready.
     this.opts.hotPool?.keepReady(definition);
-    copy.live = new LiveLab(definition, this.guardedEngine(copy), this.opts.log, {
+    copy.live = new LiveLab(definition, this.guardedEngine(copy, key(learner.id, labId), saved?.engine), this.opts.log, {
       instance: saved?.instance ?? `c-${learner.id}-${labId}`,
       pool: this.opts.pool,
       ...(this.opts.hotPool ? { take: () => this.opts.hotPool!.take(labId) } : {}),
       verdicts: latestVerdicts(this.opts.store.verdicts(learner.id, labId)),
       adoptRunning: saved !== undefined,
       expiresAt: () => this.expiryOf(copy)?.at,
-      onStarted: (lab, adopted) => {
+      onStarted: (lab, adopted, engine) => {
+        copy.engine = engine ?? this.engineName;
         copy.startedAt = adopted ? (saved?.startedAt ?? Date.now()) : Date.now();
         copy.lastActivity = Math.max(copy.lastActivity, adopted ? copy.lastActivity : Date.now());
-        this.opts.store.saveLab({ learnerId: learner.id, lab: labId, instance: lab.instance, subnet: lab.addresses.subnet, engine: this.engineName, startedAt: copy.startedAt, lastActivity: copy.lastActivity });
+        this.opts.store.saveLab({ learnerId: learner.id, lab: labId, instance: lab.instance, subnet: lab.addresses.subnet, engine: copy.engine, startedAt: copy.startedAt, lastActivity: copy.lastActivity });
         this.opts.log(`classroom: ${learner.name}'s ${labId} ${adopted ? 'taken back' : 'running'} on ${lab.addresses.subnet}`);
       },
       onReset: () => this.opts.store.clearVerdicts(learner.id, labId),
       onStopped: () => {
         copy.startedAt = undefined;
+        this.opts.placer?.release(key(learner.id, labId));
         this.opts.store.removeLab(learner.id, labId);
       },
       onVerdict: (v, code) => {
@@ -219,7 +226,7 @@ export class Classroom {
         ...(last ? { lastFailure: { ...(last.code ? { code: last.code } : {}), message: last.message } } : {}),
         vipHolders: copy.live.vipHolders(),
         lastActivity: Math.max(copy.lastActivity, learners.find((l) => l.id === copy.learner.id)?.lastActivity ?? 0),
-        engine: this.engineName,
+        engine: copy.engine ?? this.engineName,
         ...(copy.live.subnet ? { subnet: copy.live.subnet } : {}),
       });
     }
@@ -246,14 +253,21 @@ export class Classroom {
     return this.opts.engineName ?? 'local';
   }
 
-  /** Starting one more copy than the host may run is refused with the numbers. */
-  private guardedEngine(copy: Copy): EngineProvider {
+  /** Starting one more copy than the class may run is refused with the numbers; with several engines, the placer chooses one. */
+  private guardedEngine(copy: Copy, copyKey: string, wasOn?: string): EngineProvider {
     return async () => {
       const running = [...this.copies.values()].filter((c) => c !== copy && c.live.isLive).length;
-      if (running >= this.opts.maxSessions) {
-        throw new KalabError(`The class is full (${running} of ${this.opts.maxSessions} labs running on this host): stop a lab you no longer use, or ask your instructor.`);
+      const full = (held: number, of: number) =>
+        new KalabError(`The class is full (${held} of ${of} labs running): stop a lab you no longer use, or ask your instructor.`);
+      if (running >= this.opts.maxSessions) throw full(running, this.opts.maxSessions);
+      if (!this.opts.placer) return this.opts.engine();
+      const capacity = this.opts.placer.load().reduce((sum, e) => sum + e.capacity, 0);
+      try {
+        return await this.opts.placer.place(copyKey, wasOn);
+      } catch (err) {
+        if ((err as Error).message === 'every engine is full') throw full(running, capacity);
+        throw err;
       }
-      return this.opts.engine();
     };
   }
 

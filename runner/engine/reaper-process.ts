@@ -9,6 +9,7 @@
  */
 import { readFileSync, watch } from 'node:fs';
 import { dockerClient } from './docker.ts';
+import { dockerFor } from './engines.ts';
 import { removeOwned } from './lab-instance.ts';
 
 const [owner, lockFile, graceArg] = process.argv.slice(2);
@@ -17,10 +18,17 @@ const parentPid = process.ppid;
 
 let released = false;
 let input = '';
+/** Other engines the runner started labs on ("engine <host>" lines). */
+const engines = new Set<string>();
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk: string) => {
   input += chunk;
-  if (input.includes('release\n')) released = true;
+  const lines = input.split('\n');
+  input = lines.pop() ?? '';
+  for (const line of lines) {
+    if (line === 'release') released = true;
+    else if (line.startsWith('engine ')) engines.add(line.slice('engine '.length));
+  }
 });
 process.stdin.on('error', () => undefined);
 const closed = () => {
@@ -69,12 +77,13 @@ let reaping = false;
 async function reap(): Promise<void> {
   if (reaping) return;
   reaping = true;
-  const docker = dockerClient();
+  const clients = [dockerClient(), ...[...engines].map((host) => dockerFor({ host }))];
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      if ((await removeOwned(docker, owner!)) === 0) break;
+      const left = await Promise.all(clients.map((docker) => removeOwned(docker, owner!).catch(() => 1)));
+      if (left.every((n) => n === 0)) break;
     } catch {
-      // The engine is busy or restarting: try again shortly.
+      // An engine is busy or restarting: try again shortly.
     }
     await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
   }

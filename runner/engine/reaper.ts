@@ -89,6 +89,16 @@ export function ensureReaper(): void {
   (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
 }
 
+/** Engines beside the default one that this process starts labs on: the watchdog reaps there too. */
+const otherEngines = new Set<string>();
+
+export function reapOnEngineToo(host: string): void {
+  ensureReaper();
+  if (otherEngines.has(host)) return;
+  otherEngines.add(host);
+  watchdog?.stdin?.write(`engine ${host}\n`);
+}
+
 /** Leave this process's labs running after it exits (`kalab up`): the watchdog exits without reaping. */
 export function releaseToOutliveUs(): void {
   if (!watchdog?.stdin) return;

@@ -24,6 +24,9 @@ import { TerminalSession } from './terminal-session.ts';
 export interface Engine {
   docker: Docker;
   image: string;
+  /** Which engine, where there are several (the classroom's placement), and its subnet pool. */
+  name?: string;
+  pool?: string;
 }
 /** The Docker engine and node image, ready (the start command runs the preflight first). */
 export type EngineProvider = () => Promise<Engine>;
@@ -51,7 +54,7 @@ export interface LiveLabCopy {
   take?(): ObservedLab | undefined;
   /** When the copy will be removed, if it will be (idle timeout or lifetime). */
   expiresAt(): number | undefined;
-  onStarted(lab: LabInstance, adopted: boolean): void;
+  onStarted(lab: LabInstance, adopted: boolean, engine: string | undefined): void;
   onStopped(): void;
   /** A fresh copy with no progress was asked for (by the learner or the instructor). */
   onReset(): void;
@@ -189,7 +192,8 @@ export class LiveLab {
     let instance: LabInstance | undefined;
     let observer: LabObserver | undefined;
     try {
-      const { docker, image } = await this.engine();
+      const engine = await this.engine();
+      const { docker, image } = engine;
       const adopted = this.copy?.adoptRunning ? await LabInstance.adopt(docker, this.definition, this.copy.instance) : undefined;
       const hot = adopted ? undefined : this.copy?.take?.();
       if (adopted) {
@@ -200,10 +204,10 @@ export class LiveLab {
         ({ lab: instance, observer } = await startObservedLab(docker, this.definition, {
           image,
           progress: (message) => this.setStatus('starting', message),
-          ...(this.copy ? { instance: this.copy.instance, subnet: { pool: this.copy.pool } } : {}),
+          ...(this.copy ? { instance: this.copy.instance, subnet: { pool: engine.pool ?? this.copy.pool } } : {}),
         }));
       }
-      this.copy?.onStarted(instance, Boolean(adopted));
+      this.copy?.onStarted(instance, Boolean(adopted), engine.name);
     } catch (err) {
       const message = err instanceof KalabError ? err.message : `The lab could not start: ${(err as Error).message}`;
       this.log(`${this.id}: start failed: ${(err as Error).stack ?? err}`);

@@ -7,7 +7,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Classroom } from '../classroom/classroom.ts';
 import { handleClassroomRequest, identify } from '../classroom/http-routes.ts';
 import { ClassroomStore } from '../classroom/store.ts';
-import { currentOwner, ownAsClass } from '../engine/reaper.ts';
+import { currentOwner, ownAsClass, reapOnEngineToo } from '../engine/reaper.ts';
+import { engineSocket } from '../engine/docker.ts';
+import type { EngineSpec } from '../engine/engines.ts';
+import { EnginePlacer } from '../classroom/placement.ts';
 import { LABEL_INSTANCE, LABEL_OWNER } from '../engine/labels.ts';
 import { removeLabCopies } from '../engine/lab-instance.ts';
 import { HotPool, POOL_INSTANCE_PREFIX } from './hot-pool.ts';
@@ -61,6 +64,10 @@ export interface ClassroomServerOptions {
   keepLabsOnClose?: boolean;
   /** Copies of each lab kept started ahead of time (0: none), so that a Start is instant. */
   hotPoolSize?: number;
+  /** More Docker engines for the learners' labs, beside the local one (runner/engine/engines.ts). */
+  engines?: EngineSpec[];
+  /** Labs the local engine holds at most when there are other engines (default: maxSessions). */
+  localCapacity?: number;
 }
 
 export interface WorkbenchServer {
@@ -87,9 +94,18 @@ export async function startWorkbenchServer(opts: WorkbenchServerOptions): Promis
   if (opts.classroom && store) ownAsClass(store.ensureClass().id, `${opts.classroom.statePath}.lock`, CLASS_ADOPT_GRACE_MS);
   const hotPool = opts.classroom?.hotPoolSize ? new HotPool({ engine: opts.engine, log, size: opts.classroom.hotPoolSize, subnetPool: opts.classroom.pool }) : undefined;
   if (hotPool) await removeStalePoolCopies(opts.engine);
+  const placer = opts.classroom?.engines?.length
+    ? new EnginePlacer(
+        { spec: { name: 'local', host: `unix://${engineSocket() ?? '/var/run/docker.sock'}`, pool: opts.classroom.pool, capacity: opts.classroom.localCapacity ?? opts.classroom.maxSessions }, engine: opts.engine },
+        opts.classroom.engines,
+      )
+    : undefined;
+  // The watchdog removes this class's labs from every engine, not only the local one.
+  for (const spec of opts.classroom?.engines ?? []) reapOnEngineToo(spec.host);
   const classroom =
     opts.classroom && store
       ? new Classroom({
+          ...(placer ? { placer } : {}),
           store,
           engine: opts.engine,
           log,

@@ -18,6 +18,7 @@ import { silentProgress } from '../../runner/shared/progress.ts';
 import type { ClassState } from '../../runner/shared/protocol.ts';
 import { leftovers } from '../helpers/docker.ts';
 import { Page } from '../helpers/page-socket.ts';
+import { join, learnerOnLab, origin, run } from '../helpers/classroom.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const LAB = 'basic-vip';
@@ -43,31 +44,6 @@ function classroomServer(): Promise<WorkbenchServer> {
   });
 }
 
-const origin = () => server.url.replace(/\/$/, '');
-
-async function join(name: string, code = server.classroom!.joinCode): Promise<{ status: number; cookie?: string; body: { learner?: { id: string }; error?: string } }> {
-  const res = await fetch(`${server.url}api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, code }) });
-  const cookie = res.headers.get('set-cookie')?.split(';')[0];
-  return { status: res.status, ...(cookie ? { cookie } : {}), body: (await res.json()) as { learner?: { id: string }; error?: string } };
-}
-
-/** A learner's page: joined, on basic-vip, lab running; returns the page and its subnet. */
-async function learnerOnLab(cookie: string): Promise<{ page: Page; subnet: string }> {
-  const page = await Page.open(server.url, origin(), cookie);
-  page.send({ type: 'hello', lab: LAB, client: 'test' });
-  await page.waitFor('welcome');
-  page.send({ type: 'lab.start' });
-  const state = await page.waitFor('lab.state', (m) => m.status === 'running', { timeoutMs: 120_000 });
-  return { page, subnet: state.subnet! };
-}
-
-/** Type into a terminal and wait for the shell to say it is done. */
-async function run(page: Page, node: string, command: string): Promise<void> {
-  const from = page.messages.length;
-  const marker = `done-${Math.random().toString(36).slice(2)}`;
-  page.send({ type: 'term.input', node, data: `${command}; echo ${marker}\n` });
-  await page.waitForOutput(node, `${marker}\r\n`, from, 30_000);
-}
 
 beforeAll(async () => {
   engine = await makeEngine();
@@ -86,16 +62,16 @@ describe('a classroom on one host', () => {
   let learnerIds: string[] = [];
 
   it('refuses a wrong join code and a bad name, with one sentence each', async () => {
-    const wrong = await join('Ada', 'NOPE00');
+    const wrong = await join(server, 'Ada', 'NOPE00');
     expect(wrong.status).toBe(403);
     expect(wrong.body.error).toMatch(/join code is not this class's/);
-    const nameless = await join('   ');
+    const nameless = await join(server, '   ');
     expect(nameless.status).toBe(400);
   });
 
   it('gives nothing to a request without a valid session: WebSocket, instructor page, exports', async () => {
-    await expect(Page.open(server.url, origin())).rejects.toThrow(/HTTP 401/);
-    await expect(Page.open(server.url, origin(), 'kalab_session=forged')).rejects.toThrow(/HTTP 401/);
+    await expect(Page.open(server.url, origin(server))).rejects.toThrow(/HTTP 401/);
+    await expect(Page.open(server.url, origin(server), 'kalab_session=forged')).rejects.toThrow(/HTTP 401/);
     expect((await fetch(`${server.url}instructor`)).status).toBe(403);
     expect((await fetch(`${server.url}api/instructor/results.csv`)).status).toBe(403);
     expect((await fetch(`${server.url}instructor?key=wrong`, { redirect: 'manual' })).status).toBe(403);
@@ -104,14 +80,14 @@ describe('a classroom on one host', () => {
   });
 
   it('two learners run basic-vip at once on subnets of their own, each graded right', async () => {
-    const joined = await Promise.all([join('Ada'), join('Grace')]);
+    const joined = await Promise.all([join(server, 'Ada'), join(server, 'Grace')]);
     cookies = joined.map((j) => j.cookie!);
     learnerIds = joined.map((j) => j.body.learner!.id);
     expect(cookies.every(Boolean)).toBe(true);
     // A valid session from another site's page is still refused.
     await expect(Page.open(server.url, 'http://evil.example', cookies[0])).rejects.toThrow(/HTTP 403/);
 
-    const learners = await Promise.all(cookies.map((c) => learnerOnLab(c)));
+    const learners = await Promise.all(cookies.map((c) => learnerOnLab(server, c, LAB)));
     const subnets = learners.map((l) => l.subnet);
     expect(new Set(subnets).size).toBe(2);
     for (const s of subnets) expect(s).not.toBe(CANONICAL);
@@ -153,7 +129,7 @@ describe('a classroom on one host', () => {
     expect(entrance.status).toBe(302);
     const cookie = entrance.headers.get('set-cookie')!.split(';')[0]!;
     expect(cookie).toMatch(/^kalab_instructor=/);
-    const instructor = await Page.open(server.url, origin(), cookie);
+    const instructor = await Page.open(server.url, origin(server), cookie);
     instructor.send({ type: 'class.hello' });
     const state = (await instructor.waitFor('class.state', (m) => m.learners.length === 2)) as ClassState;
     expect(state.learners.map((l) => [l.name, l.lab, l.passed, l.total]).sort()).toEqual([
@@ -177,7 +153,7 @@ describe('a classroom on one host', () => {
     await server.close(); // keepLabsOnClose: as a crashed or restarted workbench leaves them
     server = await classroomServer();
     for (const [i, cookie] of cookies.entries()) {
-      const page = await Page.open(server.url, origin(), cookie);
+      const page = await Page.open(server.url, origin(server), cookie);
       page.send({ type: 'hello', lab: LAB, client: 'test' });
       const state = await page.waitFor('lab.state', (m) => m.status === 'running', { timeoutMs: 60_000 });
       expect(state.subnet).not.toBe(CANONICAL);
@@ -193,8 +169,8 @@ describe('a classroom on one host', () => {
   }, 180_000);
 
   it("a learner's Start takes a copy started ahead of time from the hot pool", async () => {
-    const { cookie, body } = await join('Hedy');
-    const page = await Page.open(server.url, origin(), cookie!);
+    const { cookie, body } = await join(server, 'Hedy');
+    const page = await Page.open(server.url, origin(server), cookie!);
     page.send({ type: 'hello', lab: LAB, client: 'test' });
     await page.waitFor('welcome');
     const pool = server.classroom!.hotPool!;
@@ -211,7 +187,7 @@ describe('a classroom on one host', () => {
   }, 120_000);
 
   it('a message too large closes that socket only; a stopped lab leaves nothing behind', async () => {
-    const [a, b] = await Promise.all(cookies.map((c) => Page.open(server.url, origin(), c)));
+    const [a, b] = await Promise.all(cookies.map((c) => Page.open(server.url, origin(server), c)));
     a!.ws.send('x'.repeat(3 * 1024 * 1024));
     await a!.waitFor('error', () => false, { timeoutMs: 5000 }).catch(() => undefined);
     expect(a!.closed).toBe(true);

@@ -5,9 +5,8 @@
  * keywords, each keyword bare with a comment saying what its value must be (a bare keyword that
  * needs a value stops keepalived, so an unfilled skeleton cannot pass), a haproxy.cfg its sections
  * and directives without their arguments, and a script keeps its interpreter line and says how
- * keepalived runs it. The lab's addresses and steps head every
- * file; no value of the reference solution is written, and none of its comments (they explain
- * the answer).
+ * keepalived runs it. The lab's addresses and steps head every file; no value of the reference
+ * solution is written, and none of its comments (they explain the answer).
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
@@ -170,7 +169,8 @@ export function keepalivedSkeleton(reference: string, header: string[]): string 
     }
     const hint = KEYWORD_HINTS[keyword] ?? 'see keepalived.conf(5)';
     if (values.length === 0) {
-      // A keyword with no value: written bare it would be the answer, so it is left for you to enable.
+      // A keyword with no value: written bare it would switch on what the reference does, so it is
+      // left commented out, for the student to decide.
       out.push(withHint(`! ${keyword}`, `${hint}; remove the "! " in front to turn it on`));
     } else {
       out.push(withHint(keyword, hint));

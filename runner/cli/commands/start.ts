@@ -12,6 +12,7 @@ import type { Engine } from '../../server/live-lab.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SITE_DIR, startWorkbenchServer } from '../../server/workbench-server.ts';
 import { engineWithImages } from './engine.ts';
 import { DEFAULT_SUBNET_POOL, parseCidr } from '../../engine/subnet-pool.ts';
+import { parseEngineSpec } from '../../engine/engines.ts';
 
 interface StartFlags {
   port?: string;
@@ -26,6 +27,8 @@ interface StartFlags {
   secureCookies: boolean;
   keepLabs: boolean;
   hotPool: string;
+  engine: string[];
+  localCapacity?: string;
 }
 
 export function registerStart(program: Command): void {
@@ -43,6 +46,13 @@ export function registerStart(program: Command): void {
     .option('--lifetime <duration>', 'classroom: remove a lab this long after it started (e.g. 3h)', '3h')
     .addOption(new Option('--subnet-pool <cidr>', 'classroom: the /24s learners\' labs get').env('KALAB_SUBNET_POOL').default(DEFAULT_SUBNET_POOL))
     .option('--secure-cookies', 'classroom: session cookies over HTTPS only (behind a TLS reverse proxy)', false)
+    .option(
+      '--engine <spec>',
+      'classroom: one more Docker engine for learners\' labs, e.g. name=lab2,host=unix:///run/lab2.sock,pool=10.91.0.0/16,capacity=20 (host may be tcp://…,tls=<cert dir> or ssh://user@host); repeatable',
+      (spec: string, specs: string[]) => [...specs, spec],
+      [] as string[],
+    )
+    .option('--local-capacity <n>', 'classroom with --engine: labs the local engine holds at most (default: --max-sessions)')
     .option('--hot-pool <n>', 'classroom: copies of each lab kept started ahead of time, so that Start is instant', '1')
     .option('--keep-labs', 'classroom: on Ctrl-C leave the learners\' labs running for the next start to take back', false)
     .addHelpText(
@@ -101,6 +111,8 @@ async function runStart(flags: StartFlags): Promise<void> {
         secureCookies: flags.secureCookies,
         keepLabsOnClose: flags.keepLabs,
         hotPoolSize: flags.hotPool === '0' ? 0 : parseCount(flags.hotPool, '--hot-pool'),
+        engines: flags.engine.map(parseEngineSpec),
+        ...(flags.localCapacity ? { localCapacity: parseCount(flags.localCapacity, '--local-capacity') } : {}),
       }
     : undefined;
   if (classroom) parseCidr(classroom.pool); // a bad pool is refused before anything listens
