@@ -45,6 +45,7 @@ const guides: Titles[] = [
   { id: 'how-labs-work', en: 'How the labs work', zh: '实验是怎么运作的' },
   { id: 'check-in-ci', en: 'Checking solutions in CI', zh: '在 CI 中检查答案' },
   { id: 'classroom', en: 'Running a classroom', zh: '开课：一台主机带一个班' },
+  { id: 'scale-out', en: 'Past one host', zh: '超出一台主机' },
 ];
 
 type Lang = 'en' | 'zh';
