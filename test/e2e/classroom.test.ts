@@ -114,7 +114,7 @@ describe('classroom mode in the browser', () => {
       siteDir: SITE_DIR ?? DEFAULT_SITE_DIR,
       engine: async () => ({ docker, image: tag }),
       log: (line) => serverLog.push(`${new Date().toISOString().slice(11, 23)} ${line}`),
-      classroom: { statePath: path.join(stateDir, 'classroom.db'), maxSessions: 4, idleTimeoutMs: 30 * 60_000, lifetimeMs: 3 * 3_600_000, pool: DEFAULT_SUBNET_POOL },
+      classroom: { statePath: path.join(stateDir, 'classroom.db'), maxSessions: 4, idleTimeoutMs: 30 * 60_000, lifetimeMs: 3 * 3_600_000, pool: DEFAULT_SUBNET_POOL, hotPoolSize: 1 },
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -292,6 +292,22 @@ describe('classroom mode in the browser', () => {
     const vip = await textOf(grace.page, '.kalab-vip h4 code');
     expect(vip).not.toBe(CANONICAL.vip);
     expect(await tutorialText(grace.page)).toContain(vip);
+  });
+
+  it("a Start from the hot pool: a working terminal in the learner's browser at once", async () => {
+    const pool = server.classroom!.hotPool!;
+    const { context, page } = await joinAs('Hedy', classroom().joinCode);
+    await page.locator('.kalab-lab[data-connection="open"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => pool.readyCount('basic-vip'), { timeout: 90_000, message: 'a basic-vip copy ready in the hot pool' }).toBeGreaterThan(0);
+    const clicked = await page.evaluate(() => performance.now());
+    await page.locator('[data-action="start"]').click();
+    await page.locator('.kalab-lab[data-status="running"]').waitFor({ timeout: 30_000 });
+    await waitForTerminal(page, 'lb1', /root@lb1:/, 10_000);
+    const shown = await page.evaluate(() => performance.now());
+    const session = (await page.evaluate(() => fetch('/api/session').then((r) => r.json()))) as { learner: { id: string } };
+    expect(server.classroom!.classroom.instanceOf(session.learner.id, 'basic-vip')).toMatch(/^pool-basic-vip-/);
+    process.stderr.write(`hot pool: Start to a working lb1 terminal in the browser: ${(shown - clicked).toFixed(0)} ms\n`);
+    await context.close();
   });
 
   it('the instructor page is refused without the instructor URL, and is in Chinese under /zh/', async () => {
