@@ -224,7 +224,8 @@ async function probeHttpFrom(lab: LabInstance, url: string, timeoutS: number): P
 
 /** kalab-init creates this file once the node's services (nginx, Postfix...) are up (docker/node). */
 const READY_FILE = '/run/kalab/ready';
-const READY_TIMEOUT_S = 30;
+/** Generous: a busy engine (a class starting at once) is slow; a broken node never gets there. */
+const READY_TIMEOUT_S = 90;
 
 /**
  * A node is usable once its init says so. The wait runs inside the node as one exec that returns the

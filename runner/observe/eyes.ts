@@ -96,7 +96,8 @@ export interface FollowOptions {
 /** After this many restarts within RESTART_WINDOW_MS the eyes are left down: the gap stays open and says so. */
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
-const READY_TIMEOUT_MS = 15_000;
+/** Eyes that print nothing for this long are broken, not slow: generous, as a busy engine (40 labs starting at once) is slow. */
+const READY_TIMEOUT_MS = 90_000;
 
 /** Attach to a created (or stopped) eyes container, start it, and keep it seeing. */
 export function followEyes(container: Docker.Container, opts: FollowOptions): EyesFollower {

@@ -105,8 +105,11 @@ export class LabObserver {
     });
     this.eyes.push(follower);
     // Seed: is keepalived already running (a lab the browser reconnects to)? The engine's view.
-    if (roleOf(node) === 'lb') view.keepalived = (await nodeProcesses(this.lab.container(node))).has('keepalived');
-    await follower.ready;
+    // Awaited together with the eyes, so that neither's failure goes unheard.
+    const seed = async () => {
+      if (roleOf(node) === 'lb') view.keepalived = (await nodeProcesses(this.lab.container(node))).has('keepalived');
+    };
+    await Promise.all([follower.ready, seed()]);
   }
 
   /** What the engine says of each node now (a lab adopted while a node was frozen); events take over from here. */
