@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       onStepStart: (step) => (stepStarts[step.id] = Date.now()),
       onStepEnd: (step) => {
         steps.push(step);
-        if (step.id === 'start' && session) void memoryOfLabMiB(session).then((m) => memory.push(m));
+        if (step.id === 'start' && session) void memoryOfLabMiB(session).then((m) => memory.push(m), () => undefined);
       },
     });
     totals.push(Date.now() - began);

@@ -20,7 +20,8 @@ export async function memoryOfLabMiB(session: LabSession): Promise<number> {
   let bytes = 0;
   for (const info of containers) {
     const stats = (await docker.getContainer(info.Id).stats({ stream: false })) as { memory_stats: { usage?: number; stats?: { cache?: number; total_inactive_file?: number } } };
-    const m = stats.memory_stats;
+    // A container gone between the listing and its stats (a lab tearing down) counts nothing.
+    const m = stats.memory_stats ?? {};
     bytes += (m.usage ?? 0) - (m.stats?.total_inactive_file ?? m.stats?.cache ?? 0);
   }
   return bytes / (1024 * 1024);

@@ -58,7 +58,7 @@ export async function manyLabs(labs: number): Promise<void> {
         onStepEnd: (step) => {
           if (step.id === 'start' && session) {
             load = Math.max(load, loadavg()[0]!);
-            void memoryOfLabMiB(session).then((m) => memory.push(m));
+            void memoryOfLabMiB(session).then((m) => memory.push(m), () => undefined);
           }
           if (step.id === 'crash') {
             masterDowns.push(step.masterDownMs ?? NaN);
