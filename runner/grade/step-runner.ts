@@ -15,7 +15,7 @@ import { collectLbFacts } from './facts.ts';
 import { measuredFigures, startMeasure, type StepMeasure } from './step-measure.ts';
 import { timingFrom } from './step-timing.ts';
 import { latestAdverts, WIRE_MEMORY_MS, withWireTiming } from './wire-timing.ts';
-import { observationLost } from './withheld.ts';
+import { actionFailed, observationLost } from './withheld.ts';
 
 export interface CheckOutcome extends CheckResult {
   label: string;
@@ -116,7 +116,19 @@ export async function runSteps(session: LabSession, lab: LabDefinition, hooks: R
     const started = measure.startedAt;
     let result: StepResult;
     try {
-      await performAction(session, step.do, hooks.signal);
+      try {
+        await performAction(session, step.do, hooks.signal);
+      } catch (err) {
+        // The engine refused the action (a pause under a host's heavy load, a node gone): the step
+        // fails saying so; the lab goes on to its teardown like any failed step.
+        if (hooks.signal?.aborted) throw err;
+        result = { id: step.id, title: step.title, passed: false, ms: Date.now() - started, message: '', diagnosis: actionFailed(step.id, err) };
+        result.message = result.diagnosis!.text;
+        steps.push(result);
+        hooks.onStepEnd?.(result, index);
+        failed = true;
+        continue;
+      }
       const actionEnded = Date.now();
       const actionAt = settleFrom(step.do, actionEnded, session.observer.lastActivityAt());
       const verdict = await judgeStep(session, step, actionAt, hooks.signal, started, measure);

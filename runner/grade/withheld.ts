@@ -27,9 +27,16 @@ const during = (g: Gap) => `${g.node} (${g.watcher}) ${g.to === null ? `since ${
 export const WITHHELD = defineDiagnoses({
   'observation-lost': (p: { gaps: Gap[] }) => `could not observe ${listNodes(p.gaps.map(during))}: the verdict is withheld rather than guessed`,
   'check-aborted': (_: NoParams) => 'The check was stopped before it reached a verdict.',
+  'action-failed': (p: { step: string; error: string }) => `The runner could not do step ${p.step}'s action: ${p.error}`,
 });
 
 /** The verdict for a step whose failure rests on time the observer did not see. */
 export function observationLost(gaps: readonly ObservationGap[]): Diagnosis {
   return WITHHELD.say('observation-lost', { gaps: gaps.map((g) => ({ node: g.node, watcher: g.watcher, from: g.from, to: g.to ?? null })) });
+}
+
+/** A step whose action the runner could not do (the engine refused it). */
+export function actionFailed(step: string, err: unknown): Diagnosis {
+  const error = (err instanceof Error ? err.message : String(err)).replace(/^\(HTTP code \d+\)\s*/, '').trim();
+  return WITHHELD.say('action-failed', { step, error });
 }

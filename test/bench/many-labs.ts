@@ -36,6 +36,11 @@ export async function manyLabs(labs: number): Promise<void> {
   const began = Date.now();
   let done = 0;
 
+  // A lab that could not run at all counts every one of its verdicts as not right.
+  const couldNotRun = (err: unknown): LabRunResult => {
+    process.stderr.write(`a lab could not run: ${(err as Error).message}\n`);
+    return { lab: lab.definition.id, passed: false, steps: lab.definition.steps.map((st) => ({ id: st.id, title: st.title, passed: false, ms: 0, message: 'could not run' })) };
+  };
   const results: LabRunResult[] = await Promise.all(
     Array.from({ length: labs }, async (_, i) => {
       let session: LabSession | undefined;
@@ -67,9 +72,9 @@ export async function manyLabs(labs: number): Promise<void> {
           }
         },
       });
-      process.stderr.write(`lab ${i + 1}: ${result.passed ? 'passed' : 'FAILED'} (${++done}/${labs}, ${((Date.now() - began) / 1000).toFixed(0)} s)\n`);
+      process.stderr.write(`lab ${i + 1}: ${result.passed ? 'passed' : `FAILED at ${result.steps.find((st) => !st.passed)?.id}: ${result.steps.find((st) => !st.passed)?.message}`} (${++done}/${labs}, ${((Date.now() - began) / 1000).toFixed(0)} s)\n`);
       return result;
-    }),
+    }).map((p) => p.catch(couldNotRun)),
   );
 
   const steps = results.flatMap((r) => r.steps);

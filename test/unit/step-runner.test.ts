@@ -157,4 +157,24 @@ describe('runSteps', () => {
     expect(codesOf(result.steps[0]!.diagnosis!)).toEqual(['vip-held-by-none']);
     expect(result.steps[1]).toEqual({ id: 'two', title: 'Two', passed: false, ms: 0, message: 'not run' });
   });
+
+  it('fails a step whose action the engine refuses, saying so, and runs nothing after it', async () => {
+    const { session: s, lab: fake } = session();
+    Object.assign(fake, { freeze: async () => Promise.reject(new Error('(HTTP code 500) server error - Cannot pause container 72d8: OCI runtime pause failed: unable to freeze: unknown')) });
+    const lab = labSchema.parse({
+      id: 'demo',
+      title: 'Demo',
+      summary: 'A demo.',
+      subnet: '10.88.1.0/24',
+      nodes: ['lb1', 'lb2', 'client'],
+      steps: [
+        { id: 'crash', title: 'Crash', do: { freeze: 'lb1' }, expect: [{ 'vip-on': 'lb2' }] },
+        { id: 'recover', title: 'Recover', do: { unfreeze: 'lb1' }, expect: [{ 'vip-on': 'lb1' }] },
+      ],
+    });
+    const result = await runSteps(s, lab);
+    expect(result.steps[0]).toMatchObject({ id: 'crash', passed: false, diagnosis: { code: 'action-failed', params: { step: 'crash' } } });
+    expect(result.steps[0]!.message).toBe("The runner could not do step crash's action: server error - Cannot pause container 72d8: OCI runtime pause failed: unable to freeze: unknown");
+    expect(result.steps[1]!.message).toBe('not run');
+  });
 });
