@@ -195,7 +195,16 @@ export class LabInstance {
 
   /** Freeze a node as a hung machine: no adverts, no goodbye, its addresses stay. */
   async freeze(node: NodeName): Promise<void> {
-    await this.container(node).pause();
+    // On a host under heavy load runc's freezer can give up ("unable to freeze") while the node's
+    // processes are busy; it succeeds when asked again. Three tries, then the engine's own error.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.container(node).pause();
+        return;
+      } catch (err) {
+        if (attempt >= FREEZE_ATTEMPTS || !/unable to freeze/i.test(String((err as Error).message))) throw err;
+      }
+    }
   }
 
   async unfreeze(node: NodeName): Promise<void> {
@@ -221,6 +230,8 @@ async function probeHttpFrom(lab: LabInstance, url: string, timeoutS: number): P
   if (r.exitCode === 28) return { ok: false, reason: 'timeout', detail: `no answer within ${timeoutS} s` };
   return { ok: false, reason: 'error', detail: (r.stderr.trim() || `curl exit ${r.exitCode}`).replace(/^curl: \(\d+\)\s*/, '') };
 }
+
+const FREEZE_ATTEMPTS = 3;
 
 /** kalab-init creates this file once the node's services (nginx, Postfix...) are up (docker/node). */
 const READY_FILE = '/run/kalab/ready';
