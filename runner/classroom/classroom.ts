@@ -119,9 +119,9 @@ export class Classroom {
     if (this.closing) throw new RequestError('The workbench is shutting down.');
     const existing = this.copies.get(key(learner.id, labId));
     if (existing) return existing.live;
-    let definition;
+    let definition, labDir;
     try {
-      definition = loadLab(labId, this.opts.labsDir ?? LABS_DIR).definition;
+      ({ definition, dir: labDir } = loadLab(labId, this.opts.labsDir ?? LABS_DIR));
     } catch (err) {
       if (err instanceof LabDefinitionError) throw new RequestError(err.message, { cause: err });
       throw err;
@@ -155,7 +155,7 @@ export class Classroom {
         this.changed();
       },
       onChange: () => this.changed(),
-    });
+    }, labDir);
     this.copies.set(key(learner.id, labId), copy);
     return copy.live;
   }

@@ -27,6 +27,8 @@ export const VIP_DIAGNOSES = defineDiagnoses({
     `virtual_router_id differs (${p.a}: ${p.aVrid ?? 'none'}, ${p.b}: ${p.bVrid ?? 'none'}): each ignores the other's adverts as another router's, so both become MASTER; use the same id on both`,
   'cause-auth-differs': (p: { a: NodeName; aPass: string; b: NodeName; bPass: string }) =>
     `authentication differs (auth_pass ${JSON.stringify(p.aPass)} on ${p.a}, ${JSON.stringify(p.bPass)} on ${p.b}; only the first 8 characters count): adverts that fail authentication are dropped; use the same auth_type and auth_pass on both`,
+  'cause-version-differs': (p: { a: NodeName; aVersion: number; b: NodeName; bVersion: number }) =>
+    `the VRRP version differs (${p.a}: VRRPv${p.aVersion}, ${p.b}: VRRPv${p.bVersion}): each drops the other's adverts as the wrong version (keepalived logs "wrong version"); set the same vrrp_version on both`,
   'cause-unicast-peer-misses': (p: { node: NodeName; peers: string[]; peer: NodeName }) =>
     `${p.node}'s unicast_peer (${p.peers.join(', ')}) does not name ${p.peer}, so its adverts never reach it`,
   'cause-unicast-one-sided': (p: { node: NodeName }) =>
@@ -105,6 +107,9 @@ function splitBrainCauses(facts: LbFacts[], vip: string, nodeAddress: (node: Nod
   const causes: Diagnosis[] = [];
   if (a.inst.virtualRouterId !== b.inst.virtualRouterId) {
     causes.push(say('cause-vrid-differs', { a: a.node, aVrid: a.inst.virtualRouterId ?? null, b: b.node, bVrid: b.inst.virtualRouterId ?? null }));
+  }
+  if (a.inst.effectiveVersion !== b.inst.effectiveVersion) {
+    causes.push(say('cause-version-differs', { a: a.node, aVersion: a.inst.effectiveVersion, b: b.node, bVersion: b.inst.effectiveVersion }));
   }
   if (a.inst.authPassEffective !== b.inst.authPassEffective || a.inst.authType !== b.inst.authType) {
     causes.push(say('cause-auth-differs', { a: a.node, aPass: a.inst.authPass ?? '', b: b.node, bPass: b.inst.authPass ?? '' }));

@@ -6,7 +6,9 @@
  *
  *  - failover: from the start of the action to the moment the new holder became the only running
  *    node with the VIP (a frozen node keeps the address, as a hung machine does, but serves nothing);
- *    the last such moment, should the VIP have come and gone in between;
+ *    the last such moment, should the VIP have come and gone in between. On a busy host the
+ *    observer hears of it late, while the probe's times are taken where the requests are sent: an
+ *    answer from the new holder proves it had the VIP, so the first one caps the figure;
  *  - outage: the longest stretch the client went unanswered, from its last answer before a failed
  *    request to its first answer after the run of failures; 0 when no request failed;
  *  - failed requests: the requests sent since the action began that got no answer.
@@ -32,8 +34,10 @@ export interface FailoverInput {
 export function failoverFigures(input: FailoverInput): FailoverFigures | undefined {
   const moved = vipMove(input);
   if (!moved) return undefined;
-  const figures: FailoverFigures = { from: moved.from, to: moved.to, failoverMs: moved.at - input.startedAt };
-  return input.requests ? { ...figures, ...clientLoss(input.requests, input.startedAt) } : figures;
+  if (!input.requests) return { from: moved.from, to: moved.to, failoverMs: moved.at - input.startedAt };
+  const answered = input.requests.filter((r) => r.t >= input.startedAt && r.answeredBy === moved.to && isAnswer(r)).map((r) => r.end);
+  const at = Math.min(moved.at, ...answered);
+  return { from: moved.from, to: moved.to, failoverMs: at - input.startedAt, ...clientLoss(input.requests, input.startedAt) };
 }
 
 /** The only running holder at the start and at the end, and when the end's began; undefined when they are one node (or none). */

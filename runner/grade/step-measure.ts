@@ -4,7 +4,7 @@
  * (failover-figures.ts) whenever asked: by the budgets while they judge, by the step runner at the
  * verdict.
  */
-import { ClientProbe } from '../observe/client-probe.ts';
+import { ClientProbe, isAnswer } from '../observe/client-probe.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
 import type { FailoverFigures, VipSnapshot } from '../shared/events.ts';
 import { failoverFigures } from './failover-figures.ts';
@@ -32,6 +32,20 @@ export async function startMeasure({ lab, observer }: LabSession, signal?: Abort
 /** The step's figures as they stand: undefined while (or if) the VIP has not moved to another node. */
 export function measuredFigures(observer: LabObserver, vip: string, m: StepMeasure): FailoverFigures | undefined {
   return failoverFigures({ vip, startedAt: m.startedAt, before: m.before, events: observer.timeline(m.startedAt), ...(m.probe ? { requests: m.probe.answers() } : {}) });
+}
+
+/**
+ * The step's figures once they are final: the VIP on its new holder, the client answered by it (an
+ * answer that names no node counts: it cannot be told apart) and again since its last failed
+ * request, and no request still out (one sent before the takeover may yet be given up, a failure
+ * to count). Undefined until then.
+ */
+export function settledFigures(observer: LabObserver, vip: string, m: StepMeasure): FailoverFigures | undefined {
+  const f = measuredFigures(observer, vip, m);
+  if (!f) return undefined;
+  if (!m.probe) return f;
+  const servedByNew = m.probe.answers().some((r) => r.t >= m.startedAt && isAnswer(r) && (r.answeredBy ?? f.to) === f.to);
+  return servedByNew && f.outageMs !== null && m.probe.outstanding() === 0 ? f : undefined;
 }
 
 /** The observer's events and the probe's requests as one source: a wait on the figures wakes at either. */

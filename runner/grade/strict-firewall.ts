@@ -1,8 +1,8 @@
 /**
  * keepalived's own firewall. In strict mode (vrrp_strict) an instance without `accept` must not
- * answer for its VIP, so keepalived 2.2.7 installs an nftables table, `table ip keepalived`, whose
- * rules drop everything that arrives for the VIPs it holds and everything sent from them (seen on
- * a lab node):
+ * answer for its VIP, so when it becomes MASTER keepalived 2.2.7 installs an nftables table,
+ * `table ip keepalived`, whose rules drop everything that arrives for the VIPs it holds and
+ * everything sent from them ("setting firewall drop rule" in its log; seen on a lab node):
  *
  *     table ip keepalived {
  *         set vips { type ipv4_addr; elements = { 10.88.11.100 } }
@@ -10,7 +10,7 @@
  *         chain in { type filter hook input priority filter - 1; policy accept; ip daddr @vips drop }
  *     }
  *
- * With `accept` (or without strict mode) there is no such table at all. The rules are read from
+ * On a backup, with `accept`, or without strict mode there is no such table at all. The rules are read from
  * the node's eyes (its own nft, the node's network namespace), never by a program in the node:
  * `keepalivedTables` reads `nft list ruleset` (a pure function, pinned by unit tests), and
  * `strictDrops` says, as a diagnosis, which rules drop the traffic a check found missing.

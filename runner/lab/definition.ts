@@ -20,6 +20,8 @@ export const stepSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are lowercase words joined by hyphens'),
     title: z.string().min(1),
+    /** The title in Chinese, shown on the zh pages and in `kalab check --lang zh` (the English one otherwise). */
+    title_zh: z.string().min(1).optional(),
     /** What the learner types for this step, shown in the browser and sent to a terminal on click. */
     commands: z.array(z.object({ node: nodeNameSchema, command: z.string() }).strict()).default([]),
     do: actionSchema,
@@ -55,6 +57,8 @@ export const labSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     title: z.string().min(1),
+    /** The lab's title in Chinese (the widget's heading on a zh page, `kalab check --lang zh`). */
+    title_zh: z.string().min(1).optional(),
     summary: z.string().min(1),
     /** Canonical subnet, e.g. 10.88.1.0/24 (a /24: node addresses are fixed host numbers). */
     subnet: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.0\/24$/, 'subnet must be a /24 such as 10.88.1.0/24'),

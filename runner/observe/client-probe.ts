@@ -1,8 +1,8 @@
 /**
  * The grader's continuous client: `kalab-probe` (docker/node) in the client's eyes, where no
  * solution and no learner can reach it, sends `GET http://<VIP>/` every 50 ms without waiting for
- * the answer before, each request given up after 500 ms, and prints one line per request as it
- * ends. A step runs it from just before its action until its verdict: what the users of the VIP
+ * the answer before, each request given up after 500 ms, and prints a line for each request as it
+ * is sent and one as it ends. A step runs it from just before its action until its verdict: what the users of the VIP
  * lost while it moved is measured from these answers (runner/grade/failover-figures.ts), and only
  * then, so the cost is twenty small requests a second for the length of a step.
  *
@@ -41,6 +41,12 @@ export function parseProbeLine(line: string): HttpEvent | undefined {
   };
 }
 
+/** `S <sent ms>` → when a request was sent; anything else → undefined. */
+export function parseSentLine(line: string): number | undefined {
+  const m = /^S (\d+)$/.exec(line.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
 /** An answer the user would call one: an HTTP answer that is not a server error. */
 export function isAnswer(request: HttpEvent): boolean {
   return request.result === 'ok' && request.status < 500;
@@ -49,6 +55,8 @@ export function isAnswer(request: HttpEvent): boolean {
 export class ClientProbe {
   private readonly emitter = new EventEmitter();
   private readonly requests: HttpEvent[] = [];
+  /** Requests sent and not yet ended, by when they were sent. */
+  private readonly out = new Set<number>();
   private stopped = false;
 
   private constructor(private readonly stream: LineStream) {}
@@ -56,21 +64,24 @@ export class ClientProbe {
   /** Start probing `url` from the client's eyes; resolves once the probe runs. */
   static async start(lab: LabInstance, url: string): Promise<ClientProbe> {
     let probe: ClientProbe | undefined;
-    const early: HttpEvent[] = [];
+    const early: string[] = [];
     const stream = await execLines(lab.eyes('client'), `/usr/local/sbin/kalab-probe ${url} ${PROBE_INTERVAL_MS} ${PROBE_TIMEOUT_MS} ${PROBE_MAX_S}`, (line) => {
-      const request = parseProbeLine(line);
-      if (!request) return;
-      if (probe) probe.record(request);
-      else early.push(request);
+      if (probe) probe.read(line);
+      else early.push(line);
     });
     probe = new ClientProbe(stream);
-    for (const request of early) probe.record(request);
+    for (const line of early) probe.read(line);
     return probe;
   }
 
   /** Every request that has ended so far, in the order they ended. */
   answers(): HttpEvent[] {
     return [...this.requests];
+  }
+
+  /** How many requests are out: sent, and neither answered nor given up yet. */
+  outstanding(): number {
+    return this.out.size;
   }
 
   /** Each request as it ends, in the shape of the lab's events (a wait can watch both sources). */
@@ -103,8 +114,16 @@ export class ClientProbe {
     await this.stream.stop();
   }
 
-  private record(request: HttpEvent): void {
+  private read(line: string): void {
     if (this.stopped) return;
+    const sent = parseSentLine(line);
+    if (sent !== undefined) {
+      this.out.add(sent);
+      return;
+    }
+    const request = parseProbeLine(line);
+    if (!request) return;
+    this.out.delete(request.t);
     this.requests.push(request);
     this.emitter.emit('request', request);
   }

@@ -42,6 +42,8 @@ export interface NodeView {
   vrrp: Record<string, VrrpState>;
   /** The latest advert this node sent, as captured on the wire. */
   lastAdvert?: { t: number; priority: number; dst: string; vrid: number; intervalS: number };
+  /** The priority of its latest advert for each virtual router it advertises (master-master: two). */
+  priorities: Record<number, number>;
   /** The interface the VIP was last seen on. */
   lastIface?: string;
 }
@@ -72,6 +74,8 @@ export class LabObserver {
   private readonly views = new Map<NodeName, NodeView>();
   private readonly eyes: EyesFollower[] = [];
   private readonly gaps: ObservationGap[] = [];
+  /** The latest advert per node and VRID (`lb1 51`), and per node (`lb1`). */
+  private readonly adverts = new Map<string, Extract<LabEvent, { type: 'advert' }>>();
   private dockerEvents?: Readable;
   private engineSince = Math.floor(Date.now() / 1000);
   private stopped = false;
@@ -81,7 +85,7 @@ export class LabObserver {
   constructor(private readonly lab: LabInstance) {
     this.emitter.setMaxListeners(0);
     for (const node of lab.nodes) {
-      this.views.set(node, { node, run: 'running', holdsVip: false, vips: [], keepalived: false, vrrp: {} });
+      this.views.set(node, { node, run: 'running', holdsVip: false, vips: [], keepalived: false, vrrp: {}, priorities: {} });
     }
   }
 
@@ -160,11 +164,7 @@ export class LabObserver {
    * of master-master sends two streams, and NodeView.lastAdvert is whichever came last.
    */
   lastAdvert(node: NodeName, vrid?: number): Extract<LabEvent, { type: 'advert' }> | undefined {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.type === 'advert' && e.node === node && (vrid === undefined || e.vrid === vrid)) return e;
-    }
-    return undefined;
+    return this.adverts.get(vrid === undefined ? node : `${node} ${vrid}`);
   }
 
   view(node: NodeName): NodeView {
@@ -233,10 +233,17 @@ export class LabObserver {
     if (!advert) return;
     const view = this.views.get(node)!;
     const t = Date.now();
-    // A changed priority (a health check's weight) is something VRRP is still reacting to.
-    if (view.lastAdvert && view.lastAdvert.priority !== advert.priority) this.noteActivity(t);
+    // A changed priority (a health check's weight) is something VRRP is still reacting to; each
+    // virtual router's adverts are compared with its own (master-master sends two priorities).
+    const key = `${node} ${advert.vrid}`;
+    const previous = this.adverts.get(key);
+    if (previous && previous.priority !== advert.priority) this.noteActivity(t);
     view.lastAdvert = { t, priority: advert.priority, dst: advert.dst, vrid: advert.vrid, intervalS: advert.intervalS };
-    this.record({ type: 'advert', t, node, src: advert.src, dst: advert.dst, vrid: advert.vrid, priority: advert.priority, intervalS: advert.intervalS, version: advert.version });
+    view.priorities = { ...view.priorities, [advert.vrid]: advert.priority };
+    const event = { type: 'advert', t, node, src: advert.src, dst: advert.dst, vrid: advert.vrid, priority: advert.priority, intervalS: advert.intervalS, version: advert.version } as const;
+    this.adverts.set(key, event);
+    this.adverts.set(node, event);
+    this.record(event);
   }
 
   /** keepalived's log: for the timeline and diagnoses (a learner can delete it; verdicts never read it). */

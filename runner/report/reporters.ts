@@ -4,6 +4,8 @@
  */
 import { diagnosisData } from '../grade/diagnosis.ts';
 import type { LabRunResult, StepResult } from '../grade/step-runner.ts';
+import { renderDiagnosisIn, type Lang } from '../i18n/diagnoses.ts';
+import { describeFiguresZh } from '../i18n/zh/failover.ts';
 import { describeFigures } from '../shared/failover-text.ts';
 
 export type ReporterName = 'pretty' | 'json' | 'junit';
@@ -76,18 +78,52 @@ function junitFigures({ failover: f }: StepResult): string[] {
 const useColor = () => process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string, s: string) => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
 
-export function prettyStep(result: StepResult): string {
-  const mark = result.passed ? paint('32', '✔') : result.message === 'not run' ? paint('2', '–') : paint('31', '✘');
-  const time = result.message === 'not run' ? '' : paint('2', ` (${(result.ms / 1000).toFixed(1)} s)`);
-  const head = `  ${mark} ${result.id}: ${result.title}${time}`;
-  // Every step whose VIP moved says what its users lost, passed or not.
-  const figures = result.failover ? `\n      ${paint('2', `failover ${describeFigures(result.failover)}`)}` : '';
-  if (result.passed || result.message === 'not run') return `${head}${figures}`;
-  return `${head}${figures}\n      ${result.message}`;
+/**
+ * The pretty reporter's language (`kalab check --lang`, or the locale): its step lines, diagnoses
+ * and summary. The JSON and JUnit reports keep the codes and the English text whatever it is.
+ */
+export interface PrettyOptions {
+  lang?: Lang;
+  /** Step titles in that language by step id (lab.yaml's title_zh); a step without one keeps its English title. */
+  titles?: Readonly<Record<string, string>>;
 }
 
-export function prettySummary(result: LabRunResult): string {
+/** The step titles of a lab in `lang`, for PrettyOptions.titles (English: none needed). */
+export function stepTitles(steps: readonly { id: string; title_zh?: string | undefined }[], lang: Lang): Record<string, string> {
+  if (lang !== 'zh') return {};
+  return Object.fromEntries(steps.flatMap((s) => (s.title_zh ? [[s.id, s.title_zh]] : [])));
+}
+
+/** The heading above a lab's steps: "basic-vip: Basic VIP failover (alice)". */
+export function prettyHeading(lab: { id: string; title: string; title_zh?: string | undefined }, solution: string | undefined, { lang = 'en' }: PrettyOptions = {}): string {
+  if (lang === 'zh') return `${lab.id}：${lab.title_zh ?? lab.title}${solution ? `（${solution}）` : ''}`;
+  return `${lab.id}: ${lab.title}${solution ? ` (${solution})` : ''}`;
+}
+
+export function prettyStep(result: StepResult, { lang = 'en', titles = {} }: PrettyOptions = {}): string {
+  const zh = lang === 'zh';
+  const notRun = result.message === 'not run';
+  const mark = result.passed ? paint('32', '✔') : notRun ? paint('2', '–') : paint('31', '✘');
+  const seconds = (result.ms / 1000).toFixed(1);
+  const time = notRun ? (zh ? paint('2', '（未运行）') : '') : paint('2', zh ? `（${seconds} 秒）` : ` (${seconds} s)`);
+  const title = titles[result.id] ?? result.title;
+  const head = zh ? `  ${mark} ${result.id}：${title}${time}` : `  ${mark} ${result.id}: ${title}${time}`;
+  // Every step whose VIP moved says what its users lost, passed or not.
+  const figures = result.failover
+    ? `\n      ${paint('2', zh ? `故障切换 ${describeFiguresZh(result.failover)}` : `failover ${describeFigures(result.failover)}`)}`
+    : '';
+  if (result.passed || notRun) return `${head}${figures}`;
+  const message = zh && result.diagnosis ? renderDiagnosisIn('zh', result.diagnosis) : result.message;
+  return `${head}${figures}\n      ${message}`;
+}
+
+export function prettySummary(result: LabRunResult, { lang = 'en' }: PrettyOptions = {}): string {
   const passed = result.steps.filter((s) => s.passed).length;
+  const total = result.steps.length;
+  if (lang === 'zh') {
+    const verdict = result.passed ? paint('32', '通过') : paint('31', '未通过');
+    return `${verdict} ${result.lab}：${result.passed ? `${total} 个步骤全部通过` : `${total} 个步骤中通过了 ${passed} 个`}`;
+  }
   const verdict = result.passed ? paint('32', 'PASS') : paint('31', 'FAIL');
-  return `${verdict} ${result.lab}: ${passed}/${result.steps.length} steps passed`;
+  return `${verdict} ${result.lab}: ${passed}/${total} steps passed`;
 }

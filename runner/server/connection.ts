@@ -85,7 +85,9 @@ export class Connection implements Peer {
       if (message.type === 'term.ack' && this.watching) return this.watching.lab.ackTerminal(this, message.node, message.bytes);
       throw new RequestError(`The instructor page sends class.* messages, not ${message.type}: open a lab page to work in a lab.`);
     }
-    if (id.kind === 'learner') id.classroom.touch(id.learner, message.type === 'hello' ? message.lab : this.lab?.id);
+    // A check the page asks for on its own (the lab changed) is not the learner at work: it keeps no copy from its idle timeout.
+    const automatic = message.type === 'step.check' && message.auto === true;
+    if (id.kind === 'learner' && !automatic) id.classroom.touch(id.learner, message.type === 'hello' ? message.lab : this.lab?.id);
     if (message.type === 'hello') {
       const lab = id.kind === 'learner' ? id.classroom.lab(id.learner, message.lab) : id.labs.lab(message.lab);
       if (this.lab && this.lab !== lab) this.lab.detach(this);
@@ -111,13 +113,15 @@ export class Connection implements Peer {
       case 'term.ack':
         return lab.ackTerminal(this, message.node, message.bytes);
       case 'step.check':
-        return lab.checkStep(message.step);
+        return lab.checkStep(message.step, message.auto === true);
       case 'step.action':
         return lab.stepAction(message.step);
       case 'file.read':
         return lab.readFile(this, message.node, message.path);
       case 'file.write':
         return lab.writeFile(this, message.node, message.path, message.content);
+      case 'solution.read':
+        return lab.readSolution(this, message.node);
     }
   }
 

@@ -1,9 +1,13 @@
 /**
- * The editor's files: read and write files under /etc/keepalived/ in a node. Paths arrive already
- * validated and normalised (lab-rules.ts); they are still quoted for the shell, as every argument is.
+ * The editor's files: read and write files under /etc/keepalived/ in a node, and the lab's reference
+ * solution for them (what "Show solution" compares with). Paths arrive already validated and
+ * normalised (lab-rules.ts); they are still quoted for the shell, as every argument is.
  */
+import path from 'node:path';
 import type { LabInstance } from '../engine/lab-instance.ts';
-import type { NodeName } from '../lab/definition.ts';
+import { mapSolutionAddresses, readSolution } from '../engine/solution.ts';
+import type { AddressMap } from '../lab/address-map.ts';
+import type { LabDefinition, NodeName } from '../lab/definition.ts';
 import { MAX_FILE_BYTES } from './client-messages.ts';
 import { RequestError } from './request-error.ts';
 
@@ -47,6 +51,25 @@ export async function writeNodeFile(lab: LabInstance, node: NodeName, filePath: 
   } catch (err) {
     throw new RequestError(`Could not save ${filePath} on ${node}: ${(err as Error).message}.`, { cause: err });
   }
+}
+
+/** The part of a reference solution the page may show: what the editor edits. */
+const REFERENCE_DIR = 'etc/keepalived/';
+
+/**
+ * The lab's reference solution for one node, as the editor would show it: its text files under
+ * /etc/keepalived/ (absolute paths, sorted), with `map` applied (a copy off the lab's canonical
+ * subnet sees its own addresses, as the page shows them). Read from disk on each request: a few
+ * small files, and an edited solution shows at once.
+ */
+export function readReferenceFiles(labDir: string, lab: LabDefinition, node: NodeName, map?: AddressMap): { path: string; content: string }[] {
+  if (!lab.solutionNodes.includes(node)) return [];
+  const read = readSolution(path.join(labDir, lab.solution), lab.nodes, lab.solutionNodes);
+  const solution = map ? mapSolutionAddresses(read, map).solution : read;
+  return (solution.nodes.find((n) => n.node === node)?.files ?? [])
+    .filter((f) => f.path.startsWith(REFERENCE_DIR) && !f.content.includes(0))
+    .map((f) => ({ path: `/${f.path}`, content: f.content.toString('utf8') }))
+    .sort((a, b) => a.path.localeCompare(b.path));
 }
 
 export function shellQuote(s: string): string {

@@ -26,7 +26,8 @@ export class LabHub {
     if (existing) return existing;
     let lab: LiveLab;
     try {
-      lab = new LiveLab(loadLab(id, this.labsDir).definition, this.engine, this.log);
+      const { definition, dir } = loadLab(id, this.labsDir);
+      lab = new LiveLab(definition, this.engine, this.log, undefined, dir);
     } catch (err) {
       if (err instanceof LabDefinitionError) throw new RequestError(err.message, { cause: err });
       throw err;

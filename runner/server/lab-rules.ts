@@ -33,11 +33,16 @@ export function editableNodes(lab: LabDefinition): NodeName[] {
 
 /** A file the editor may read or write: on an lb node of this lab, under /etc/keepalived/. Returns the normalised path. */
 export function requireEditable(lab: LabDefinition, node: string, filePath: string): { node: NodeName; path: string } {
+  return { node: requireEditableNode(lab, node), path: editablePath(filePath) };
+}
+
+/** A node with an editor tab (an lb node of this lab): whose files, and reference solution, a page may read. */
+export function requireEditableNode(lab: LabDefinition, node: string): NodeName {
   const n = requireNode(lab, node);
   if (roleOf(n) !== 'lb') {
     throw new RequestError(`Only the load balancers' files can be edited here (${editableNodes(lab).join(', ')}), not ${n}'s: use ${n}'s terminal.`);
   }
-  return { node: n, path: editablePath(filePath) };
+  return n;
 }
 
 export function editablePath(filePath: string): string {
@@ -59,12 +64,15 @@ export function welcomeFor(lab: LabDefinition): Extract<ServerMessage, { type: '
     type: 'welcome',
     lab: lab.id,
     title: lab.title,
+    ...(lab.title_zh ? { title_zh: lab.title_zh } : {}),
     steps: lab.steps.map((s) => {
       const action = actionOf(s.do);
       // A runner action is a button, labelled by its kind, for the node it acts on.
-      const button = isRunnerAction(action.kind) ? { action: action.kind, node: action.nodes[0], ...(action.button ? { button: action.button } : {}) } : {};
+      const button = isRunnerAction(action.kind)
+        ? { action: action.kind, node: action.nodes[0], actionNodes: action.nodes, ...(action.button ? { button: action.button } : {}) }
+        : {};
       const commands = s.commands.length ? { commands: s.commands.map((c) => ({ node: c.node, command: c.command })) } : {};
-      return { id: s.id, title: s.title, ...button, ...commands };
+      return { id: s.id, title: s.title, ...(s.title_zh ? { title_zh: s.title_zh } : {}), ...button, ...commands };
     }),
     editable: editableNodes(lab),
   };

@@ -5,17 +5,21 @@
  * observer whose events it relays to every page (no page polls a container), the terminals, the
  * step verdicts (progress survives a reload) and the editor's file access.
  */
+import path from 'node:path';
 import type Docker from 'dockerode';
 import { LabInstance } from '../engine/lab-instance.ts';
-import { judgeStep, performAction } from '../grade/step-runner.ts';
+import { diagnosisData } from '../grade/diagnosis.ts';
+import { judgeStep, performAction, type StepResult } from '../grade/step-runner.ts';
+import { addressMap } from '../lab/address-map.ts';
 import type { LabDefinition, NodeName } from '../lab/definition.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
 import { observeLab, startObservedLab, type ObservedLab } from '../observe/start-observed-lab.ts';
 import type { LabEvent } from '../shared/events.ts';
 import { KalabError } from '../shared/errors.ts';
+import { LABS_DIR } from '../shared/paths.ts';
 import type { LabStatus, NodeInfo, ServerMessage, StepVerdict } from '../shared/protocol.ts';
-import { readNodeFile, writeNodeFile } from './lab-files.ts';
-import { requireEditable, requireNode, requireRunnerAction, requireStep, welcomeFor } from './lab-rules.ts';
+import { readNodeFile, readReferenceFiles, writeNodeFile } from './lab-files.ts';
+import { requireEditable, requireEditableNode, requireNode, requireRunnerAction, requireStep, welcomeFor } from './lab-rules.ts';
 import type { Peer } from './peer.ts';
 import { RequestError } from './request-error.ts';
 import { StepMeasures } from './step-measures.ts';
@@ -69,7 +73,8 @@ export class LiveLab {
   private running?: Running;
   private readonly peers = new Set<Peer>();
   private readonly verdicts = new Map<string, StepVerdict>();
-  private readonly checksInFlight = new Map<string, Promise<void>>();
+  /** Checks being judged, per step; `manual`: a page pressed Check for it (not only automatic asks). */
+  private readonly checksInFlight = new Map<string, { run: Promise<void>; manual: boolean }>();
   /** Start, reset and stop run one at a time, in the order asked. */
   private lifecycle: Promise<void> = Promise.resolve();
 
@@ -78,6 +83,8 @@ export class LiveLab {
     private readonly engine: EngineProvider,
     private readonly log: (line: string) => void,
     private readonly copy?: LiveLabCopy,
+    /** The lab's folder (its reference solution, for "Show solution"). */
+    private readonly labDir: string = path.join(LABS_DIR, definition.id),
   ) {
     for (const v of copy?.verdicts ?? []) this.verdicts.set(v.step, v);
   }
@@ -222,7 +229,7 @@ export class LiveLab {
       unsubscribe: () => undefined,
       measures: new StepMeasures({ lab: instance, observer }, (event) => this.broadcast({ type: 'timeline', events: [event] })),
     };
-    const lastAdvert = new Map<NodeName, string>();
+    const lastAdvert = new Map<string, string>();
     const keep = isTimelineEvent(lastAdvert);
     live.unsubscribe = observer.onEvent((event) => {
       // Every event refreshes the VIP panel (an advert carries the latest priority); the timeline
@@ -315,12 +322,22 @@ export class LiveLab {
 
   // ---- steps ----
 
-  /** Judge a step against the live lab; the learner did the action, so its time is the observer's last activity. */
-  checkStep(stepId: string): Promise<void> {
+  /**
+   * Judge a step against the live lab; the learner did the action, so its time is the observer's
+   * last activity. `auto`: the page asked on its own (the lab changed): a failed verdict then does
+   * not replace a passed one (only a Check pressed, or a reset, takes a pass away) and is not
+   * reported to the classroom (its "where is the class stuck" counts the checks learners ask for).
+   */
+  checkStep(stepId: string, auto = false): Promise<void> {
     const step = requireStep(this.definition, stepId);
     const live = this.requireRunning();
     const inFlight = this.checksInFlight.get(step.id);
-    if (inFlight) return inFlight; // a second click (or a second tab) waits for the same verdict
+    if (inFlight) {
+      // A second click (or a second tab, or an automatic ask) waits for the same verdict.
+      if (!auto) inFlight.manual = true;
+      return inFlight.run;
+    }
+    const flight = { run: Promise.resolve(), manual: !auto };
     const run = (async () => {
       this.broadcast({ type: 'step.running', step: step.id });
       const started = Date.now();
@@ -334,16 +351,23 @@ export class LiveLab {
         this.log(`${this.id}: check ${step.id} failed to run: ${(err as Error).stack ?? err}`);
         // Every page showed "checking": every page hears that it could not be judged (not recorded as progress).
         const message = `The check could not run: ${(err as Error).message}`;
-        this.broadcast({ type: 'step.result', verdict: { step: step.id, passed: false, message, checkedAt: Date.now(), ms: Date.now() - started } });
+        const automatic = flight.manual ? {} : { auto: true };
+        this.broadcast({ type: 'step.result', verdict: { step: step.id, passed: false, message, checkedAt: Date.now(), ms: Date.now() - started, ...automatic } });
         return;
       }
       if (live.abort.signal.aborted) return; // the lab went away under the check: no verdict
-      const verdict: StepVerdict = { step: step.id, passed: result.passed, message: result.message, checkedAt: Date.now(), ms: Date.now() - started };
-      this.verdicts.set(step.id, verdict);
-      this.copy?.onVerdict(verdict, result.diagnosis?.code);
+      const judged = stepVerdict(step.id, result, Date.now(), Date.now() - started);
+      const verdict: StepVerdict = flight.manual ? judged : { ...judged, auto: true };
+      const keepsPass = verdict.auto === true && !verdict.passed && this.verdicts.get(step.id)?.passed === true;
+      if (!keepsPass) {
+        this.verdicts.set(step.id, verdict);
+        if (!verdict.auto || verdict.passed) this.copy?.onVerdict(verdict, result.diagnosis?.code);
+      }
+      // Every page hears it (they showed "checking"); a page keeps a pass an automatic failure does not replace.
       this.broadcast({ type: 'step.result', verdict });
     })().finally(() => this.checksInFlight.delete(step.id));
-    this.checksInFlight.set(step.id, run);
+    flight.run = run;
+    this.checksInFlight.set(step.id, flight);
     return run;
   }
 
@@ -352,6 +376,8 @@ export class LiveLab {
     const step = requireRunnerAction(this.definition, stepId);
     const live = this.requireRunning();
     await live.measures.perform(step.id, () => performAction({ lab: live.instance, observer: live.observer }, step.do, live.abort.signal));
+    // Every page's button ends its "working…": the fault is in place (what it does, the events show).
+    this.broadcast({ type: 'step.acted', step: step.id });
   }
 
   // ---- editor ----
@@ -366,6 +392,18 @@ export class LiveLab {
     const { node, path } = requireEditable(this.definition, nodeName, filePath);
     await writeNodeFile(this.requireRunning().instance, node, path, content);
     peer.send({ type: 'file.saved', node, path });
+  }
+
+  /**
+   * The reference solution's files for an editable node ("Show solution" diffs them against the
+   * learner's). A copy on a subnet of its own sees them with its own addresses, as its page shows
+   * the tutorial's.
+   */
+  readSolution(peer: Peer, nodeName: string): void {
+    const node = requireEditableNode(this.definition, nodeName);
+    const subnet = this.running?.instance.addresses.subnet;
+    const map = subnet && subnet !== this.definition.subnet ? addressMap(this.definition.subnet, subnet) : undefined;
+    peer.send({ type: 'solution.files', node, files: readReferenceFiles(this.labDir, this.definition, node, map) });
   }
 
   // ---- messages ----
@@ -420,12 +458,29 @@ export class LiveLab {
  * from that node's previous one (its priority or destination changed: a health check's weight, a
  * unicast peer). The latest advert of each node is always in the `vip` message's nodes.
  */
-export function isTimelineEvent(lastAdvert: Map<NodeName, string>): (event: LabEvent) => boolean {
+export function isTimelineEvent(lastAdvert: Map<string, string>): (event: LabEvent) => boolean {
   return (event) => {
     if (event.type !== 'advert') return true;
-    const key = `${event.priority} ${event.dst} ${event.vrid}`;
-    const changed = lastAdvert.get(event.node) !== key;
-    lastAdvert.set(event.node, key);
+    // Per node and virtual router: master-master's two streams each change on their own.
+    const stream = `${event.node} ${event.vrid}`;
+    const key = `${event.priority} ${event.dst}`;
+    const changed = lastAdvert.get(stream) !== key;
+    lastAdvert.set(stream, key);
     return changed;
   };
+}
+
+/**
+ * A judged step as the page receives it: the English message, and the diagnoses as data so that a
+ * page in another language words them itself (a failure: its diagnosis; a pass: each check's).
+ */
+export function stepVerdict(stepId: string, result: Pick<StepResult, 'passed' | 'message' | 'diagnosis' | 'checks'>, checkedAt: number, ms: number): StepVerdict {
+  const words = result.passed
+    ? result.checks?.length
+      ? { diagnoses: result.checks.map((c) => diagnosisData(c.diagnosis)) }
+      : {}
+    : result.diagnosis
+      ? { diagnosis: diagnosisData(result.diagnosis) }
+      : {};
+  return { step: stepId, passed: result.passed, message: result.message, checkedAt, ms, ...words };
 }

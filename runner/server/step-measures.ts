@@ -7,7 +7,7 @@
  * A step the learner types has no measure: the workbench cannot know when it began.
  */
 import type { LabSession } from '../grade/step-runner.ts';
-import { measuredFigures, measureEvents, startMeasure, type StepMeasure } from '../grade/step-measure.ts';
+import { measuredFigures, measureEvents, settledFigures, startMeasure, type StepMeasure } from '../grade/step-measure.ts';
 import { until } from '../grade/wait/until.ts';
 import { waitFor } from '../grade/wait/wait-for.ts';
 import type { FailoverEvent } from '../shared/events.ts';
@@ -56,17 +56,16 @@ export class StepMeasures {
     await Promise.all([...this.measures.values()].map((m) => m.probe?.stop()));
   }
 
-  /** Wait until the VIP has moved and the client is answered again, then stop probing and publish. */
+  /**
+   * Wait until the figures are final (or the limit: then what was measured, such as a client never
+   * answered again), then stop probing and publish.
+   */
   private async settle(step: string, measure: StepMeasure): Promise<void> {
     const { observer, lab } = this.session;
-    const figures = () => measuredFigures(observer, lab.addresses.vip, measure);
-    const complete = () => {
-      const f = figures();
-      return f !== undefined && f.outageMs !== null;
-    };
-    await waitFor(until(measureEvents(observer, measure), complete), { deadline: measure.startedAt + MEASURE_LIMIT_MS, signal: this.stopped.signal });
+    const settled = () => settledFigures(observer, lab.addresses.vip, measure) !== undefined;
+    await waitFor(until(measureEvents(observer, measure), settled), { deadline: measure.startedAt + MEASURE_LIMIT_MS, signal: this.stopped.signal });
     await measure.probe?.stop();
-    const f = figures();
+    const f = measuredFigures(observer, lab.addresses.vip, measure);
     if (!f || this.stopped.signal.aborted) return;
     const event: FailoverEvent = { type: 'failover', t: measure.startedAt + f.failoverMs, node: f.to, step, ...f };
     this.published.push(event);

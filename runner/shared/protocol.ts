@@ -3,6 +3,7 @@
  * single WebSocket per page (/ws). Shared by both sides: the server validates every client message
  * against the lab definition before acting on it.
  */
+import type { DiagnosisData } from '../grade/diagnosis.ts';
 import type { RunnerActionName } from '../kinds/registry.ts';
 import type { LabEvent, NodeRunState, VipSnapshot, VrrpState } from './events.ts';
 
@@ -29,12 +30,17 @@ export type ClientMessage =
   | { type: 'term.resize'; node: string; cols: number; rows: number }
   /** The client has written `bytes` more bytes of this terminal's output. */
   | { type: 'term.ack'; node: string; bytes: number }
-  /** Judge a step against the live lab (the learner did the action). */
-  | { type: 'step.check'; step: string }
+  /**
+   * Judge a step against the live lab (the learner did the action). `auto` (added, optional): the
+   * page asked on its own, because the lab changed; such a verdict never replaces a passed one.
+   */
+  | { type: 'step.check'; step: string; auto?: true }
   /** Do a step's runner action (a fault: freeze a node, cut its heartbeat, stop its keepalived...). */
   | { type: 'step.action'; step: string }
   | { type: 'file.read'; node: string; path: string }
   | { type: 'file.write'; node: string; path: string; content: string }
+  /** The reference solution's files for an editable node (under /etc/keepalived/), answered by `solution.files`. */
+  | { type: 'solution.read'; node: string }
   // ---- the instructor page (classroom mode; the socket must carry the instructor cookie) ----
   /** The instructor page's first message: the class as it is now, then `class.state` on every change. */
   | { type: 'class.hello' }
@@ -95,22 +101,43 @@ export interface NodeInfo {
   keepalived: boolean;
   vrrp: Record<string, VrrpState>;
   lastAdvert?: { t: number; priority: number; dst: string; vrid: number };
+  /** The priority of its latest advert per VRID (optional: a runner from before labs had several VIPs). */
+  priorities?: Record<number, number>;
 }
 
 export interface StepVerdict {
   step: string;
   passed: boolean;
+  /** The verdict in English (the diagnosis' text): what a page shows when it cannot word the diagnosis itself. */
   message: string;
   checkedAt: number;
   ms: number;
+  /**
+   * Added, optional: a failed step's diagnosis as data (code, params, causes), for a page that
+   * words it in its own language (runner/i18n/zh/diagnoses.ts); `message` is its English text.
+   */
+  diagnosis?: DiagnosisData;
+  /** Added, optional: a passed step's checks' diagnoses in order (`message` joins their English texts). */
+  diagnoses?: DiagnosisData[];
+  /** Added, optional: the verdict of a check the page asked for on its own (`step.check` with `auto`). */
+  auto?: boolean;
 }
 
 export type ServerMessage =
   /** `editable`: the nodes with an editor tab (the lab's lb nodes; files under /etc/keepalived/).
    * `commands` (added, optional): what the learner types for the step, from lab.yaml.
    * `action`: the step's runner action, a button labelled `button` ("✂ Cut the heartbeat to lb2");
-   * `node`: the node it acts on. */
-  | { type: 'welcome'; lab: string; title: string; steps: { id: string; title: string; action?: RunnerActionName; button?: string; node?: string; commands?: { node: string; command: string }[] }[]; editable: string[] }
+   * `node`: the node it acts on; `actionNodes` (added, optional): every node it names, for a page
+   * that labels the button in its own language ("✂ 切断 lb1 到 lb2 的心跳").
+   * `title_zh` (added, optional): the lab's and a step's title in Chinese, for a zh page. */
+  | {
+      type: 'welcome';
+      lab: string;
+      title: string;
+      title_zh?: string;
+      steps: { id: string; title: string; title_zh?: string; action?: RunnerActionName; button?: string; node?: string; actionNodes?: string[]; commands?: { node: string; command: string }[] }[];
+      editable: string[];
+    }
   /**
    * `canonicalSubnet`: the subnet the tutorial's text names; when `subnet` differs (a classroom
    * session), the page shows the learner's own addresses. `expiresAt`: when this copy is removed
@@ -130,10 +157,17 @@ export type ServerMessage =
   | { type: 'term.replay'; node: string; data: string; watch?: string }
   | { type: 'term.exit'; node: string; code: number }
   | { type: 'step.running'; step: string }
+  /** A step's runner action (its button) is done: the fault is in place. */
+  | { type: 'step.acted'; step: string }
   | { type: 'step.result'; verdict: StepVerdict }
   /** All verdicts so far for this lab copy (progress survives a reload). */
   | { type: 'progress'; verdicts: StepVerdict[] }
   /** `exists: false`: no such file yet (content is empty; saving creates it). Added by the server; optional for older readers. */
   | { type: 'file.content'; node: string; path: string; content: string; exists?: boolean }
   | { type: 'file.saved'; node: string; path: string }
+  /**
+   * The reference solution's files for `node` (absolute paths under /etc/keepalived/), with a
+   * classroom copy's own addresses in place of the tutorial's.
+   */
+  | { type: 'solution.files'; node: string; files: { path: string; content: string }[] }
   | { type: 'error'; message: string };

@@ -292,6 +292,10 @@ describe('basic-vip in the browser', () => {
   });
 
   it('a "run on lb1" button in the tutorial runs its block in lb1\'s terminal, docked at the bottom while reading', async () => {
+    // Docking is the stacked page's (a wide window puts the tutorial beside the workbench instead,
+    // test/e2e/workbench-layout.test.ts): a window narrower than the split's 1200 px.
+    const wide = page.viewportSize()!;
+    await page.setViewportSize({ width: 1100, height: wide.height });
     // Dock the terminals, as a learner reading further down the page would.
     await page.locator('[data-action="dock"]').click();
     await page.locator('.kalab-panes.is-docked').waitFor();
@@ -309,6 +313,7 @@ describe('basic-vip in the browser', () => {
     expect(term.y).toBeGreaterThan(viewport.height / 3);
     await page.locator('[data-action="dock"]').click();
     await expect.poll(() => page.locator('.kalab-panes.is-docked').count()).toBe(0);
+    await page.setViewportSize(wide);
   });
 
   it('saves a screenshot of the lab page', async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { failoverFigures, type FailoverInput } from '../../runner/grade/failover-figures.ts';
-import { isAnswer, parseProbeLine } from '../../runner/observe/client-probe.ts';
+import { isAnswer, parseProbeLine, parseSentLine } from '../../runner/observe/client-probe.ts';
 import type { HttpEvent, LabEvent } from '../../runner/shared/events.ts';
 import { describeFigures } from '../../runner/shared/failover-text.ts';
 
@@ -19,6 +19,10 @@ describe('parseProbeLine', () => {
     expect(parseProbeLine(`P ${T0} ${T0 + 500} timeout 0 -`)).toEqual({ type: 'http', t: T0, end: T0 + 500, node: 'client', result: 'timeout', status: 0 });
     expect(parseProbeLine(`P ${T0} ${T0 + 1} ok 404 -`)).toMatchObject({ result: 'ok', status: 404 });
     expect(parseProbeLine(`P ${T0} ${T0 + 1} ok 404 -`)).not.toHaveProperty('answeredBy');
+  });
+  it('reads when a request was sent (the probe says so for each, to tell which are still out)', () => {
+    expect(parseSentLine(`S ${T0}`)).toBe(T0);
+    expect(parseSentLine(`P ${T0} ${T0 + 2} ok 200 lb1`)).toBeUndefined();
   });
   it('ignores the ticks and anything that is not a request line', () => {
     expect(parseProbeLine(`T ${T0}`)).toBeUndefined();
@@ -68,6 +72,12 @@ describe('failoverFigures', () => {
       failedRequests: 8,
       requests: 20,
     });
+  });
+
+  it("takes the backup's first answer for the takeover when the observer heard of it later (a busy host)", () => {
+    const late = { ...crash, events: [run(10, 'lb1', 'frozen'), vip(900, 'lb2', true)] };
+    // lb2 answered the request sent at 400 at 402: it had the VIP by then.
+    expect(failoverFigures(late)).toMatchObject({ failoverMs: 402, outageMs: 450 });
   });
 
   it('counts the frozen node as gone the moment it froze, whatever its interface still holds', () => {

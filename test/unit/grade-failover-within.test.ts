@@ -24,8 +24,10 @@ afterEach(() => vi.useRealTimers());
 function fakeProbe() {
   const emitter = new EventEmitter();
   const requests: HttpEvent[] = [];
+  const state = { out: 0 };
   const probe = {
     answers: () => [...requests],
+    outstanding: () => state.out,
     onEvent(listener: (e: LabEvent) => void) {
       emitter.on('r', listener);
       return () => emitter.off('r', listener);
@@ -33,6 +35,8 @@ function fakeProbe() {
   };
   return {
     probe: probe as unknown as ClientProbe,
+    /** How many requests the probe has sent that have not ended. */
+    state,
     /** A request sent `at` ms after T0, answered by `node` 2 ms later, or lost (given up 500 ms later). */
     request(at: number, node: string | null) {
       const r: HttpEvent = node
@@ -74,6 +78,21 @@ describe('failover-within', () => {
       passed: true,
       message: 'lb1 → lb2 in 0.35 s (budget 1.00 s); the client went 0.45 s without an answer (budget 1.50 s), 8 of 9 requests failed.',
     });
+  });
+
+  it('waits for the requests still out at the takeover: one given up later is a failure too', async () => {
+    const { lab, obs, client, measure, facts } = frozenMaster('solution');
+    const seen = track(failoverWithin.check(BUDGET).judge({ lab, observer: obs.observer, timing: timing(), facts, measure }));
+    client.state.out = 1; // sent at 300, before lb2 takes over; not ended yet
+    await vi.advanceTimersByTimeAsync(350);
+    obs.hold('lb1', 'lb2');
+    client.request(400, 'lb2');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen.result).toBeUndefined();
+    client.state.out = 0;
+    client.request(300, null); // given up at 800
+    await vi.advanceTimersByTimeAsync(0);
+    expect(seen.result).toMatchObject({ passed: true, diagnosis: { params: { failedRequests: 1, requests: 2 } } });
   });
 
   it('fails VRRPv2 at advert_int 1, with the Master_Down_Interval behind it and what VRRPv3 at 0.1 would give', async () => {

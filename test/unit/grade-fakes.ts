@@ -49,6 +49,8 @@ export function fakeObserver(nodes: readonly NodeName[]) {
   const emitter = new EventEmitter();
   const events: LabEvent[] = [];
   let holders: NodeName[] = [];
+  /** Holders of VIPs other than the lab's first, by address (master-master's second VIP). */
+  const others = new Map<string, NodeName[]>();
   const frozen = new Set<NodeName>();
   const priority = new Map<NodeName, number>();
   const gaps: ObservationGap[] = [];
@@ -57,7 +59,10 @@ export function fakeObserver(nodes: readonly NodeName[]) {
     emitter.emit('e', event);
   };
   const observer = {
-    vip: () => ({ t: Date.now(), holders: [...holders], runningHolders: holders.filter((n) => !frozen.has(n)) }),
+    vip: (address?: string) => {
+      const held = (address !== undefined && others.get(address)) || holders;
+      return { t: Date.now(), ...(address ? { address } : {}), holders: [...held], runningHolders: held.filter((n) => !frozen.has(n)) };
+    },
     onEvent(listener: (event: LabEvent) => void) {
       emitter.on('e', listener);
       return () => emitter.off('e', listener);
@@ -89,13 +94,21 @@ export function fakeObserver(nodes: readonly NodeName[]) {
         if (before.includes(n) !== next.includes(n)) record({ type: 'vip', t: Date.now(), node: n, held: next.includes(n), iface: 'eth0' });
       }
     },
+    /** Set who holds a VIP other than the first (by address), recording its vip events. */
+    holdVip(address: string, ...next: NodeName[]) {
+      const before = others.get(address) ?? [];
+      others.set(address, [...next]);
+      for (const n of nodes) {
+        if (before.includes(n) !== next.includes(n)) record({ type: 'vip', t: Date.now(), node: n, held: next.includes(n), iface: 'eth0', address });
+      }
+    },
     freeze(node: NodeName) {
       frozen.add(node);
       record({ type: 'node', t: Date.now(), node, state: 'frozen' });
     },
-    advertise(node: NodeName, p: number) {
+    advertise(node: NodeName, p: number, vrid = 51) {
       priority.set(node, p);
-      record({ type: 'advert', t: Date.now(), node, src: '', dst: '224.0.0.18', vrid: 51, priority: p, intervalS: 1, version: 2 });
+      record({ type: 'advert', t: Date.now(), node, src: '', dst: '224.0.0.18', vrid, priority: p, intervalS: 1, version: 2 });
     },
     record,
     /** The observer could not see `watcher` on `node` over this stretch. */
@@ -128,6 +141,7 @@ export function fakeLab(prefix: string, state: Partial<Record<NodeName, NodeStat
     addresses: {
       subnet: `${prefix}.0/24`,
       vip: `${prefix}.100`,
+      vips: [`${prefix}.100`, `${prefix}.101`],
       node: { lb1: `${prefix}.11`, lb2: `${prefix}.12`, web1: `${prefix}.21`, web2: `${prefix}.22`, mail: `${prefix}.25`, client: `${prefix}.30` },
     },
     nodes: ['lb1', 'lb2', 'web1', 'web2', 'client'] as NodeName[],

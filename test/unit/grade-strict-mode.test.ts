@@ -49,7 +49,7 @@ describe('strict-mode', () => {
     const { lab, facts, beside } = strictLab();
     const obs = fakeObserver(lab.nodes);
     const result = await strictMode.check('lb1').judge({ lab, observer: obs.observer, timing: timing(), facts });
-    expect(result).toMatchObject({ passed: true, message: 'lb1 runs vrrp_instance VI_1 in strict mode (vrrp_strict in global_defs); keepalived installed no rule that drops traffic to the VIP.' });
+    expect(result).toMatchObject({ passed: true, message: 'lb1 runs vrrp_instance VI_1 in strict mode (vrrp_strict in global_defs); keepalived has no rule here that drops traffic to the VIP.' });
     expect(beside).toEqual([{ node: 'lb1', command: 'nft list ruleset' }]);
   });
 

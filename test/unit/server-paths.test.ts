@@ -51,10 +51,19 @@ describe('names from the page, checked against the lab', () => {
   });
   it('the welcome names the runner-performed steps with their buttons, and the editor tabs', () => {
     const w = welcomeFor(lab);
-    expect(w.steps.find((s) => s.id === 'crash')).toEqual({ id: 'crash', title: expect.any(String), action: 'freeze', node: 'lb1', button: '❄ Freeze lb1' });
+    expect(w.steps.find((s) => s.id === 'crash')).toEqual({
+      id: 'crash',
+      title: expect.any(String),
+      title_zh: expect.any(String),
+      action: 'freeze',
+      node: 'lb1',
+      actionNodes: ['lb1'],
+      button: '❄ Freeze lb1',
+    });
     expect(w.steps.find((s) => s.id === 'start')).toEqual({
       id: 'start',
       title: expect.any(String),
+      title_zh: '先在 lb1 上启动 keepalived，再在 lb2 上启动',
       commands: [
         { node: 'lb1', command: 'systemctl start keepalived' },
         { node: 'lb2', command: 'systemctl start keepalived' },

@@ -10,7 +10,8 @@ import { checkLab } from '../../check/run-check.ts';
 import { readSolution, type Solution } from '../../engine/solution.ts';
 import type { LabRunResult } from '../../grade/step-runner.ts';
 import { loadAllLabs, loadLab, type LoadedLab } from '../../lab/registry.ts';
-import { prettyStep, prettySummary, renderJson, renderJunit, REPORTERS, type ReporterName } from '../../report/reporters.ts';
+import { LANGS, reportLang, type Lang } from '../../i18n/diagnoses.ts';
+import { prettyHeading, prettyStep, prettySummary, renderJson, renderJunit, REPORTERS, stepTitles, type PrettyOptions, type ReporterName } from '../../report/reporters.ts';
 import { InterruptedError, KalabError } from '../../shared/errors.ts';
 import { stderrProgress } from '../../shared/progress.ts';
 import { engineWithImages } from './engine.ts';
@@ -22,6 +23,7 @@ interface CheckFlags {
   reporter: ReporterName;
   output?: string;
   jobs?: number;
+  lang?: Lang;
 }
 
 /** Labs checked at once by --all: VRRP timing is wall-clock waiting, so a few share two cores well. */
@@ -53,6 +55,9 @@ export function registerCheck(program: Command): void {
     .option('-a, --all', "check every lab against its own reference solution")
     .addOption(new Option('-r, --reporter <name>', 'output format').choices(REPORTERS).default('pretty'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout (progress still goes to stderr)')
+    .addOption(
+      new Option('--lang <lang>', 'language of the pretty report: its step lines, diagnoses and summary (default: from LANG, e.g. zh_CN.UTF-8 → zh); json and junit keep the codes and the English text').choices(LANGS),
+    )
     .option('-j, --jobs <n>', `with --all or several solutions: checks run at once (default ${DEFAULT_JOBS})`, (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--jobs takes a whole number of at least 1.');
@@ -67,6 +72,7 @@ Examples:
   kalab check --all --reporter json
   kalab check basic-vip --solution alice --solution bob --jobs 4 --reporter junit --output grades.xml
   kalab check basic-vip --solution submissions/      every folder in it that holds lb1/ or lb2/
+  kalab check basic-vip --solution labs/basic-vip/solution --lang zh     the report in Chinese
 
 Several solutions run at once, each on a subnet of its own (KALAB_SUBNET_POOL, default
 10.89.0.0/16): the lab's canonical addresses in their files (e.g. 10.88.1.100) are mapped to the
@@ -86,6 +92,10 @@ async function runCheckCommand(labId: string | undefined, flags: CheckFlags): Pr
   const { docker, image } = await engineWithImages(progress);
   const signals = abortOnSignals((sig) => progress(`${sig}: stopping after the current check and tearing the lab down...`));
   const pretty = flags.reporter === 'pretty' && !flags.output;
+  const lang = reportLang(flags.lang);
+  const inLang = (lab: LoadedLab | undefined): PrettyOptions => ({ lang, titles: lab ? stepTitles(lab.definition.steps, lang) : {} });
+  const labOf = (id: string) => targets.find((t) => t.lab.definition.id === id)?.lab;
+  const prettyReport = (r: LabRunResult, lab: LoadedLab | undefined) => [...r.steps.map((s) => prettyStep(s, inLang(lab))), prettySummary(r, inLang(lab))].join('\n');
   // Labs have distinct subnets, so --all runs several at once; one lab streams its steps as they
   // finish, several print each lab's block when it ends so their lines do not interleave.
   const jobs = Math.max(1, Math.min(targets.length, flags.jobs ?? DEFAULT_JOBS));
@@ -94,7 +104,8 @@ async function runCheckCommand(labId: string | undefined, flags: CheckFlags): Pr
   try {
     await runPool(targets, jobs, async ({ lab, solution, name }, index) => {
       if (signals.signal.aborted) return;
-      const heading = `${lab.definition.id}: ${lab.definition.title}${name ? ` (${name})` : ''}`;
+      const heading = prettyHeading(lab.definition, name, { lang });
+      const options = inLang(lab);
       if (streaming) process.stdout.write(`${heading}\n`);
       // Several solutions of one lab, or a canonical copy another kalab is using: a copy of its own.
       const copy = name || (await canonicalCopyInUse(docker, lab.definition.id)) ? { instance: `${lab.definition.id}-${process.pid}-${index + 1}`, pool: subnetPool() } : undefined;
@@ -108,15 +119,15 @@ async function runCheckCommand(labId: string | undefined, flags: CheckFlags): Pr
         ...(copy ? { copy } : {}),
         signal: signals.signal,
         onStepStart: (step) => progress(`${lab.definition.id}: ${step.id}: ${step.title}...`),
-        onStepEnd: (step) => streaming && process.stdout.write(`${prettyStep(step)}\n`),
+        onStepEnd: (step) => streaming && process.stdout.write(`${prettyStep(step, options)}\n`),
       });
       results[index] = name ? { ...result, solution: name } : result;
       if (streaming) {
         // Steps after a failure never reach onStepEnd: list them as not run before the summary.
-        const notRun = result.steps.filter((s) => s.message === 'not run').map((s) => `${prettyStep(s)}\n`).join('');
-        process.stdout.write(`${notRun}${prettySummary(result)}\n\n`);
+        const notRun = result.steps.filter((s) => s.message === 'not run').map((s) => `${prettyStep(s, options)}\n`).join('');
+        process.stdout.write(`${notRun}${prettySummary(result, options)}\n\n`);
       }
-      else if (pretty) process.stdout.write(`${heading}\n${result.steps.map(prettyStep).join('\n')}\n${prettySummary(result)}\n\n`);
+      else if (pretty) process.stdout.write(`${heading}\n${result.steps.map((s) => prettyStep(s, options)).join('\n')}\n${prettySummary(result, options)}\n\n`);
     });
   } finally {
     signals.dispose();
@@ -126,7 +137,7 @@ async function runCheckCommand(labId: string | undefined, flags: CheckFlags): Pr
   const finished = results.filter(Boolean);
 
   if (!pretty) {
-    const text = flags.reporter === 'junit' ? renderJunit(finished) : flags.reporter === 'json' ? renderJson(finished, Boolean(flags.all)) : finished.map((r) => [...r.steps.map(prettyStep), prettySummary(r)].join('\n')).join('\n\n') + '\n';
+    const text = flags.reporter === 'junit' ? renderJunit(finished) : flags.reporter === 'json' ? renderJson(finished, Boolean(flags.all)) : finished.map((r) => prettyReport(r, labOf(r.lab))).join('\n\n') + '\n';
     if (flags.output) {
       writeFileSync(flags.output, text);
       progress(`report written to ${flags.output}`);

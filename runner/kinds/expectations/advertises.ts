@@ -25,13 +25,15 @@ import { addressOf, vipHostSchema, vipsNamed, vipWords } from './vip-target.ts';
 type Advert = Extract<LabEvent, { type: 'advert' }>;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** ", 2.0 s after the action", when the runner did the action and knows when it began. */
+const after = (ms: number | null) => (ms === null ? '' : `, ${seconds(ms)} after the action`);
 const nginx = (stopped: boolean | null) => (stopped === null ? '' : stopped ? ' with nginx stopped' : ' with nginx running');
 
 const DIAGNOSES = defineDiagnoses({
-  'advert-below': (p: { node: NodeName; history: number[]; rival: NodeName; rivalPriority: number; afterMs: number }) =>
-    `${p.node}'s adverts went ${p.history.join(' → ')}, ${seconds(p.afterMs)} after the action: below ${p.rival}'s ${p.rivalPriority}, so ${p.rival} may take over (tcpdump -nn vrrp shows "prio ${p.history[p.history.length - 1]}").`,
-  'advert-priority-seen': (p: { node: NodeName; priority: number; history: number[]; afterMs: number }) =>
-    `${p.node}'s adverts went ${p.history.join(' → ')}: priority ${p.priority}, ${seconds(p.afterMs)} after the action.`,
+  'advert-below': (p: { node: NodeName; history: number[]; rival: NodeName; rivalPriority: number; afterMs: number | null }) =>
+    `${p.node}'s adverts went ${p.history.join(' → ')}${after(p.afterMs)}: below ${p.rival}'s ${p.rivalPriority}, so ${p.rival} may take over (tcpdump -nn vrrp shows "prio ${p.history[p.history.length - 1]}").`,
+  'advert-priority-seen': (p: { node: NodeName; priority: number; history: number[]; afterMs: number | null }) =>
+    `${p.node}'s adverts went ${p.history.join(' → ')}: priority ${p.priority}${after(p.afterMs)}.`,
   /** Its causes say why the priority did not drop far enough (a weak weight, a check that never fails). */
   'advert-not-below': (p: { node: NodeName; priority: number; rival: NodeName; rivalPriority: number; nginxStopped: boolean | null }, causes) =>
     `${p.node} advertises ${p.priority}${nginx(p.nginxStopped)}, ${p.priority > p.rivalPriority ? 'still above' : 'not below'} ${p.rival}'s ${p.rivalPriority}.${causes.length ? ` ${causes.join(' ')}` : ''}`,
@@ -112,7 +114,8 @@ export const advertises = defineExpectation({
       // The priority it advertised just before the window, so the history reads "100 → 70".
       const before = observer.timeline(since - 10_000).filter((e): e is Advert => e.type === 'advert' && e.node === node && e.t < since && e.priority > 0).pop();
       const history = priorityHistory([...(before ? [before] : []), ...own()]);
-      const afterMs = hit ? hit.t - (timing.startedAt ?? timing.actionAt) : 0;
+      // A learner's own action has no known start (the step is timed from the lab's last change).
+      const afterMs = hit && timing.startedAt !== undefined ? hit.t - timing.startedAt : null;
       if (hit && rival) return verdict(true, say('advert-below', { node, history, rival, rivalPriority: rivalPriority()!, afterMs }));
       if (hit) return verdict(true, say('advert-priority-seen', { node, priority: hit.priority, history, afterMs }));
 

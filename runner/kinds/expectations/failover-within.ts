@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { verdict, type CheckContext } from '../../grade/check.ts';
 import { defineDiagnoses, type Diagnosis, type NoParams } from '../../grade/diagnosis.ts';
 import { instanceFor } from '../../grade/diagnose.ts';
-import { measuredFigures, measureEvents } from '../../grade/step-measure.ts';
+import { measuredFigures, measureEvents, settledFigures } from '../../grade/step-measure.ts';
 import { until } from '../../grade/wait/until.ts';
 import { waitFor } from '../../grade/wait/wait-for.ts';
 import { masterDownIntervalMs } from '../../keepalived/timing.ts';
@@ -64,14 +64,10 @@ export const failoverWithin = defineExpectation({
       const { lab, observer, timing, measure, signal } = ctx;
       const budgets = { budgetFailoverMs: budget.failoverMs, budgetOutageMs: budget.outageMs };
       if (!measure?.probe) return verdict(false, say('failover-not-measured', {}));
-      const figures = () => measuredFigures(observer, lab.addresses.vip, measure);
-      // Complete: the VIP is on its new holder alone and the client has been answered since its last failure.
-      const complete = () => {
-        const f = figures();
-        return f !== undefined && f.outageMs !== null;
-      };
-      await waitFor(until(measureEvents(observer, measure), complete), { deadline: timing.deadline, ...(signal ? { signal } : {}) });
-      const f = figures();
+      const settled = () => settledFigures(observer, lab.addresses.vip, measure) !== undefined;
+      await waitFor(until(measureEvents(observer, measure), settled), { deadline: timing.deadline, ...(signal ? { signal } : {}) });
+      // Settled, or the deadline: what was measured by then is the verdict's.
+      const f = measuredFigures(observer, lab.addresses.vip, measure);
       if (!f) return verdict(false, say('failover-vip-stayed', { holders: observer.vip().runningHolders, budgetFailoverMs: budget.failoverMs }));
       const seen: Figures = { from: f.from, to: f.to, failoverMs: f.failoverMs, outageMs: f.outageMs ?? null, failedRequests: f.failedRequests ?? 0, requests: f.requests ?? 0 };
       const within = seen.failoverMs <= budget.failoverMs && seen.outageMs !== null && seen.outageMs <= budget.outageMs;

@@ -5,9 +5,9 @@
  *
  * The config is the evidence because nothing else shows it, as measured with keepalived 2.2.7: a
  * strict VRRPv3 instance sends byte for byte the adverts a lax one sends, and with `accept` it
- * installs no firewall at all; only without `accept` does its `table ip keepalived` appear, and
- * that is the drop the lab is about, not strict mode itself. The table, read from the node's eyes,
- * is reported beside the verdict.
+ * installs no firewall at all; only without `accept`, and only while the instance is MASTER, does
+ * its `table ip keepalived` appear, and that is the drop the lab is about, not strict mode itself.
+ * The table, read from the node's eyes, is reported beside the verdict.
  */
 import { verdict } from '../../grade/check.ts';
 import { instanceFor } from '../../grade/diagnose.ts';
@@ -21,7 +21,7 @@ const DIAGNOSES = defineDiagnoses({
     const by = p.by === 'vrrp_strict' ? 'vrrp_strict in global_defs' : 'strict_mode on in the instance';
     const firewall = p.rules.length
       ? `keepalived's table ${p.table} drops traffic to the VIP (${p.rules.map((r) => `chain ${r.chain}: ${r.rule}`).join('; ')})`
-      : 'keepalived installed no rule that drops traffic to the VIP';
+      : 'keepalived has no rule here that drops traffic to the VIP';
     return `${p.node} runs vrrp_instance ${p.instance} in strict mode (${by}); ${firewall}.`;
   },
   'strict-mode-off': (p: { node: NodeName; instance: string; turnedOff: boolean }) =>

@@ -4,6 +4,8 @@
  * buttons go away with the widget, so the static page stays as it was built.
  */
 
+import { translate } from './strings.ts';
+
 export type RunCommand = (node: string, text: string) => void;
 
 const BUTTON_CLASS = 'kalab-run-button';
@@ -14,8 +16,11 @@ export function blockCommand(block: Element): string {
   return code.textContent ?? '';
 }
 
-/** Add run buttons to every marked block under `root`; returns the function that removes them. */
-export function decorateNodeCommands(root: ParentNode, run: RunCommand): () => void {
+/**
+ * Add run buttons to every marked block under `root`, labelled in the page's language (`lang`:
+ * "en-US", "zh-CN"; English by default); returns the function that removes them.
+ */
+export function decorateNodeCommands(root: ParentNode, run: RunCommand, lang?: string): () => void {
   const added: HTMLButtonElement[] = [];
   for (const block of Array.from(root.querySelectorAll<HTMLElement>('[data-node]'))) {
     const node = block.dataset.node;
@@ -23,8 +28,8 @@ export function decorateNodeCommands(root: ParentNode, run: RunCommand): () => v
     const button = block.ownerDocument.createElement('button');
     button.type = 'button';
     button.className = BUTTON_CLASS;
-    button.textContent = `▶ run on ${node}`;
-    button.title = `Send this command to ${node}'s terminal and press Enter`;
+    button.textContent = translate(lang, 'run.button', { node });
+    button.title = translate(lang, 'run.buttonHint', { node });
     button.dataset.runNode = node;
     button.addEventListener('click', (ev) => {
       ev.preventDefault();

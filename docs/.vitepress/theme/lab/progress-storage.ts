@@ -56,11 +56,16 @@ export function clearProgress(storage: KeyValueStorage | null, lab: string): voi
   }
 }
 
-/** Merge verdicts: per step, the one checked last wins (a later failure replaces an earlier pass). */
+/**
+ * Merge verdicts: per step, the one checked last wins (a later failure replaces an earlier pass),
+ * except that an automatic check's failure never replaces a pass: only a Check the learner pressed
+ * (or a reset) takes a passed step back.
+ */
 export function mergeVerdicts(current: Verdicts, incoming: Iterable<StepVerdict>): Verdicts {
   const out: Verdicts = { ...current };
   for (const v of incoming) {
     const have = out[v.step];
+    if (have?.passed && v.auto && !v.passed) continue;
     if (!have || v.checkedAt >= have.checkedAt) out[v.step] = v;
   }
   return out;

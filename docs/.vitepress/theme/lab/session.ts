@@ -4,11 +4,13 @@
  * render `store.state`; everything that decides something lives here (and is unit-tested).
  */
 import type { ClientMessage, ServerMessage } from '../../../../runner/shared/protocol.ts';
+import { AutoCheck, currentStep, isLabChange, labSignature } from './auto-check.ts';
 import { AckCounter } from './flow-control.ts';
 import { clientId, loadProgress, saveProgress, type KeyValueStorage } from './progress-storage.ts';
 import { LabConnection, type BackoffOptions, type SocketFactory, type Timers } from './socket-client.ts';
 import { ownAddressText } from './page-addresses.ts';
 import { LabStore } from './store.ts';
+import { translator } from './strings.ts';
 import { terminalInputFor } from './terminal-input.ts';
 
 /** What a terminal pane does with its node's output. */
@@ -48,6 +50,25 @@ export interface LabSessionOptions {
   classroom?: boolean;
   timers?: Timers;
   backoff?: BackoffOptions;
+  /** Judge the current step again when the lab changes (./auto-check.ts); on unless set to false. */
+  autoCheck?: boolean | { delayMs: number };
+  /** The page's language (VitePress's "en-US", "zh-CN"): what the session says and the store words (English by default). */
+  lang?: string;
+}
+
+/** One file the page asked for, awaiting the runner's answer (errors carry no request id: the oldest takes one). */
+interface FileRequest {
+  node: string;
+  /** This request's answer, if `message` is one (consumed when true). */
+  answers?(message: ServerMessage): boolean;
+  /** The runner refused or failed it (`lost`: the connection went before an answer). */
+  fail(text: string, lost: boolean): void;
+}
+
+/** A file of the lab's reference solution (solution.files). */
+export interface ReferenceFile {
+  path: string;
+  content: string;
 }
 
 interface TerminalSlot {
@@ -64,8 +85,12 @@ export class LabSession implements TerminalHost {
   readonly connection: LabConnection;
   private readonly terminals = new Map<string, TerminalSlot>();
   private readonly files = new Map<string, FileSink>();
-  /** File requests waiting for an answer, per node: an error reply goes to the node that asked. */
-  private readonly filePending: string[] = [];
+  /** File requests waiting for an answer, oldest first: an error reply goes to the oldest. */
+  private readonly filePending: FileRequest[] = [];
+  /** Judges the current step again when the lab changes. */
+  readonly autoCheck: AutoCheck;
+  /** The next timeline message is the history of the lab (sent on hello, or when a copy starts): no change of the lab. */
+  private historyNext = true;
   private readonly showListeners = new Set<(node: string) => void>();
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -74,8 +99,20 @@ export class LabSession implements TerminalHost {
     const classroom = options.classroom ?? false;
     this.store = new LabStore(options.lab, classroom ? {} : loadProgress(storage, options.lab), {
       ...(options.makeReactive ? { makeReactive: options.makeReactive } : {}),
+      ...(options.lang ? { lang: options.lang } : {}),
       ...(classroom ? { progressFromRunner: true } : { onVerdicts: (verdicts) => saveProgress(storage, options.lab, verdicts) }),
     });
+    const auto = options.autoCheck ?? true;
+    this.autoCheck = new AutoCheck(
+      {
+        currentStep: () => (auto === false ? undefined : currentStep(this.store.state)),
+        checking: (step) => step in this.store.state.checks,
+        live: () => this.live,
+        send: (step) => this.sendCheck(step, true),
+      },
+      options.timers ?? { setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms), clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>) },
+      typeof auto === 'object' ? auto.delayMs : undefined,
+    );
     this.connection = new LabConnection({
       url: options.url,
       lab: options.lab,
@@ -92,7 +129,9 @@ export class LabSession implements TerminalHost {
           return;
         }
         for (const slot of this.terminals.values()) slot.opened = false;
-        this.filePending.length = 0;
+        for (const request of this.filePending.splice(0)) request.fail('The connection to the lab runner was lost.', true);
+        this.autoCheck.reset();
+        this.historyNext = true;
       }),
       this.connection.onMessage((message) => this.receive(message)),
     );
@@ -107,6 +146,7 @@ export class LabSession implements TerminalHost {
   }
 
   dispose(): void {
+    this.autoCheck.dispose();
     for (const off of this.unsubscribe) off();
     this.connection.stop();
     this.terminals.clear();
@@ -128,7 +168,15 @@ export class LabSession implements TerminalHost {
   }
 
   check(step: string): boolean {
-    if (!this.send({ type: 'step.check', step })) return false;
+    if (!this.sendCheck(step, false)) return false;
+    this.autoCheck.manualRequested(step);
+    return true;
+  }
+
+  private sendCheck(step: string, auto: boolean): boolean {
+    // An automatic check is not the learner's activity (a classroom runner does not count it either).
+    const sent = auto ? this.connection.send({ type: 'step.check', step, auto: true }, false) : this.send({ type: 'step.check', step });
+    if (!sent) return false;
     this.store.checkRequested(step);
     return true;
   }
@@ -188,10 +236,11 @@ export class LabSession implements TerminalHost {
    * own addresses: the page's blocks already show them, the steps' commands come as the lab has them.
    */
   runCommand(node: string, text: string): { ok: true } | { ok: false; reason: string } {
-    if (this.connection.connectionState !== 'open') return { ok: false, reason: 'The lab runner is not connected.' };
-    if (this.store.state.status !== 'running') return { ok: false, reason: 'Start the lab first (the Start button above).' };
+    const t = translator(this.options.lang);
+    if (this.connection.connectionState !== 'open') return { ok: false, reason: t('run.notConnected') };
+    if (this.store.state.status !== 'running') return { ok: false, reason: t('run.notRunning') };
     const slot = this.terminals.get(node);
-    if (!slot) return { ok: false, reason: `This lab has no terminal for ${node}.` };
+    if (!slot) return { ok: false, reason: t('run.noTerminal', { node }) };
     for (const listener of [...this.showListeners]) listener(node);
     const data = terminalInputFor(ownAddressText(this.store.state, text), slot.sink.bracketedPaste());
     if (!data) return { ok: true };
@@ -216,14 +265,59 @@ export class LabSession implements TerminalHost {
 
   readFile(node: string, path: string): boolean {
     if (!this.live || !this.send({ type: 'file.read', node, path })) return false;
-    this.filePending.push(node);
+    this.filePending.push(this.editorRequest(node));
     return true;
   }
 
   writeFile(node: string, path: string, content: string): boolean {
     if (!this.live || !this.send({ type: 'file.write', node, path, content })) return false;
-    this.filePending.push(node);
+    this.filePending.push(this.editorRequest(node));
     return true;
+  }
+
+  /**
+   * A file's text as it is on the node, for the page itself (the solution diff), not for the
+   * editor: its answer does not go to the node's editor pane.
+   */
+  fetchFile(node: string, path: string): Promise<{ content: string; exists: boolean }> {
+    return new Promise((resolve, reject) => {
+      if (!this.live || !this.send({ type: 'file.read', node, path })) return reject(new Error(translator(this.options.lang)('editor.notConnected')));
+      this.filePending.push({
+        node,
+        answers: (m) => {
+          if (m.type !== 'file.content' || m.node !== node || m.path !== path) return false;
+          resolve({ content: m.content, exists: m.exists ?? true });
+          return true;
+        },
+        fail: (text) => reject(new Error(text)),
+      });
+    });
+  }
+
+  /** The lab's reference solution for an editable node: its files under /etc/keepalived/. */
+  fetchSolution(node: string): Promise<ReferenceFile[]> {
+    return new Promise((resolve, reject) => {
+      if (this.connection.connectionState !== 'open' || !this.send({ type: 'solution.read', node })) return reject(new Error(translator(this.options.lang)('run.notConnected')));
+      this.filePending.push({
+        node,
+        answers: (m) => {
+          if (m.type !== 'solution.files' || m.node !== node) return false;
+          resolve(m.files.map((f) => ({ path: f.path, content: f.content })));
+          return true;
+        },
+        fail: (text) => reject(new Error(text)),
+      });
+    });
+  }
+
+  private editorRequest(node: string): FileRequest {
+    return {
+      node,
+      // The editor's answers are delivered to its pane below (also when they come after a reconnect).
+      fail: (text, lost) => {
+        if (!lost) this.files.get(node)?.failed(text);
+      },
+    };
   }
 
   // ---- messages ----
@@ -235,6 +329,41 @@ export class LabSession implements TerminalHost {
   }
 
   private receive(message: ServerMessage): void {
+    const before = message.type === 'vip' ? labSignature(this.store.state) : '';
+    const wasRunning = this.store.state.status === 'running';
+    this.deliver(message);
+    this.noticeChange(message, before, wasRunning);
+    this.autoCheck.sync();
+  }
+
+  /** Whether `message` is a change of the lab that the current step should be judged again for. */
+  private noticeChange(message: ServerMessage, signatureBefore: string, wasRunning: boolean): void {
+    switch (message.type) {
+      case 'welcome':
+        this.historyNext = true;
+        return;
+      case 'lab.state':
+        if (message.status !== 'running') this.autoCheck.reset();
+        // A copy seen running for the first time: the timeline that follows is its history.
+        else if (!wasRunning) this.historyNext = true;
+        return;
+      case 'timeline':
+        if (this.historyNext) this.historyNext = false;
+        else if (message.events.some(isLabChange)) this.autoCheck.changed();
+        return;
+      case 'vip':
+        if (!this.historyNext && labSignature(this.store.state) !== signatureBefore) this.autoCheck.changed();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private deliver(message: ServerMessage): void {
+    if (this.answered(message)) {
+      this.store.apply(message);
+      return;
+    }
     this.store.apply(message);
     switch (message.type) {
       case 'lab.state':
@@ -282,8 +411,7 @@ export class LabSession implements TerminalHost {
       case 'error': {
         // Errors carry no request id. One for a pending file request is (most likely) its answer:
         // the runner answers each request in turn, and file requests are the only slow ones.
-        const node = this.filePending.shift();
-        if (node !== undefined) this.files.get(node)?.failed(message.message);
+        this.filePending.shift()?.fail(message.message, false);
         return;
       }
       default:
@@ -291,8 +419,18 @@ export class LabSession implements TerminalHost {
     }
   }
 
+  /** An answer to one of the page's own file requests (fetchFile, fetchSolution): taken by it. */
+  private answered(message: ServerMessage): boolean {
+    if (message.type !== 'file.content' && message.type !== 'solution.files') return false;
+    const i = this.filePending.findIndex((r) => r.answers?.(message));
+    if (i < 0) return false;
+    this.filePending.splice(i, 1);
+    return true;
+  }
+
+  /** The editor's request for this node is answered (the oldest one). */
   private settleFile(node: string): void {
-    const i = this.filePending.indexOf(node);
+    const i = this.filePending.findIndex((r) => r.node === node && !r.answers);
     if (i >= 0) this.filePending.splice(i, 1);
   }
 

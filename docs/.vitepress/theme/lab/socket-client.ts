@@ -132,12 +132,15 @@ export class LabConnection {
     }
   }
 
-  /** Send a message now; false when not connected (the caller decides whether that matters). */
-  send(message: ClientMessage): boolean {
+  /**
+   * Send a message now; false when not connected (the caller decides whether that matters).
+   * `activity` false: not the learner's doing (an automatic check), so `lastSentAt` stays.
+   */
+  send(message: ClientMessage, activity = true): boolean {
     const socket = this.socket;
     if (!socket || socket.readyState !== OPEN || this.state !== 'open') return false;
     socket.send(JSON.stringify(message));
-    this.sentAt = Date.now();
+    if (activity) this.sentAt = Date.now();
     return true;
   }
 

@@ -8,7 +8,7 @@ import type { LabStatus, NodeInfo, ServerMessage, StepVerdict } from '../../../.
 import { appendTimeline, TimelineBuilder, type TimelineEntry } from './timeline.ts';
 import { mergeVerdicts, type Verdicts } from './progress-storage.ts';
 import type { ConnectionState } from './socket-client.ts';
-import { clockText, type Translate } from './strings.ts';
+import { actionButtonText, clockText, joinAnd, translator, uiLang, type Translate } from './strings.ts';
 
 export interface StepCommand {
   node: string;
@@ -125,16 +125,19 @@ export interface LabStoreOptions {
    */
   progressFromRunner?: boolean;
   now?: () => number;
+  /** The page's language (VitePress's "en-US", "zh-CN"): the steps' titles and buttons, and the timeline's lines. */
+  lang?: string;
 }
 
 export class LabStore {
   readonly state: LabViewState;
-  private readonly timeline = new TimelineBuilder();
+  private readonly timeline: TimelineBuilder;
   /** Per node and field, the time of the newest event applied, so a replayed older event cannot undo a newer one. */
   private readonly fieldTimes = new Map<string, number>();
   private readonly onVerdicts: (verdicts: Verdicts) => void;
   private readonly progressFromRunner: boolean;
   private readonly now: () => number;
+  private readonly lang: string | undefined;
 
   constructor(lab: string, initialVerdicts: Verdicts = {}, options: LabStoreOptions = {}) {
     const make = options.makeReactive ?? (<T extends object>(s: T) => s);
@@ -142,6 +145,8 @@ export class LabStore {
     this.onVerdicts = options.onVerdicts ?? (() => {});
     this.progressFromRunner = options.progressFromRunner ?? false;
     this.now = options.now ?? Date.now;
+    this.lang = options.lang;
+    this.timeline = new TimelineBuilder(options.lang);
   }
 
   setConnection(connection: ConnectionState): void {
@@ -181,12 +186,13 @@ export class LabStore {
     switch (message.type) {
       case 'welcome':
         s.lab = message.lab;
-        s.title = message.title;
+        // A zh page shows the lab's and the steps' Chinese titles (lab.yaml title_zh), when the lab has them.
+        s.title = (this.zh && message.title_zh) || message.title;
         s.steps = (message.steps as WelcomeStep[]).map((step) => ({
           id: step.id,
-          title: step.title,
+          title: (this.zh && step.title_zh) || step.title,
           ...(step.action ? { action: step.action } : {}),
-          ...(step.button ? { button: step.button } : {}),
+          ...(step.button ? { button: (this.zh && step.action && actionButtonText(this.lang, step.action, step.actionNodes ?? (step.node ? [step.node] : []))) || step.button } : {}),
           ...(step.node ? { node: step.node } : {}),
           commands: Array.isArray(step.commands) ? step.commands.filter(isCommand) : [],
         }));
@@ -229,6 +235,9 @@ export class LabStore {
         s.checks = { ...s.checks, [message.step]: 'running' };
         if (s.actionPending === message.step) s.actionPending = '';
         return;
+      case 'step.acted':
+        if (s.actionPending === message.step) s.actionPending = '';
+        return;
       case 'step.result': {
         const { [message.verdict.step]: _done, ...rest } = s.checks;
         s.checks = rest;
@@ -252,6 +261,10 @@ export class LabStore {
         // Terminal and file messages go to their panes, not to the store.
         return;
     }
+  }
+
+  private get zh(): boolean {
+    return uiLang(this.lang) === 'zh';
   }
 
   dismissError(): void {
@@ -307,6 +320,7 @@ export class LabStore {
         break;
       case 'advert':
         node.lastAdvert = { t: event.t, priority: event.priority, dst: event.dst, vrid: event.vrid };
+        node.priorities = { ...node.priorities, [event.vrid]: event.priority };
         break;
     }
   }
@@ -322,7 +336,13 @@ function isCommand(c: unknown): c is StepCommand {
 }
 
 function cloneNode(n: NodeInfo): NodeInfo {
-  return { ...n, vrrp: { ...n.vrrp }, ...(n.vips ? { vips: [...n.vips] } : {}), ...(n.lastAdvert ? { lastAdvert: { ...n.lastAdvert } } : {}) };
+  return {
+    ...n,
+    vrrp: { ...n.vrrp },
+    ...(n.vips ? { vips: [...n.vips] } : {}),
+    ...(n.priorities ? { priorities: { ...n.priorities } } : {}),
+    ...(n.lastAdvert ? { lastAdvert: { ...n.lastAdvert } } : {}),
+  };
 }
 
 /** The lab's VIPs as the runner named them (a runner from before several VIPs names only `vip`). */
@@ -351,6 +371,8 @@ export interface VipRow {
   /** "MASTER", or "VI_1 MASTER, VI_2 BACKUP" with several instances; "—" when none known. */
   vrrp: string;
   priority: number | null;
+  /** With several virtual routers (master-master), the priority of each: "51: 100 · 52: 90". */
+  priorities: string;
 }
 
 export function vipRows(state: LabViewState): VipRow[] {
@@ -371,6 +393,9 @@ export function vipRows(state: LabViewState): VipRow[] {
         keepalived: n.keepalived,
         vrrp,
         priority: n.lastAdvert ? n.lastAdvert.priority : null,
+        priorities: Object.entries(n.priorities ?? {})
+          .map(([vrid, p]) => `${vrid}: ${p}`)
+          .join(' · '),
       };
     });
 }
@@ -380,20 +405,21 @@ export function vipRows(state: LabViewState): VipRow[] {
  * with several, "lb1 holds .100" for the one asked about, and without one asked about, every VIP's
  * line joined ("lb1 holds .100 · lb2 holds .101").
  */
-export function vipHolderText(state: LabViewState, address?: string): string {
+export function vipHolderText(state: LabViewState, address?: string, lang?: string): string {
+  const t = translator(lang);
   const vips = labVips(state);
-  if (address === undefined && vips.length > 1) return vips.map((a) => vipHolderText(state, a)).join(' · ');
+  if (address === undefined && vips.length > 1) return vips.map((a) => vipHolderText(state, a, lang)).join(' · ');
   const vip = address ?? vips[0];
-  const what = vips.length > 1 && vip ? vipShort(vip) : 'the VIP';
+  const what = vips.length > 1 && vip ? vipShort(vip) : t('vip.the');
   // In the contract's order, whatever order the runner reported the nodes in.
   const order = sortNodes(state.nodes.map((n) => n.node));
   const holds = (n: NodeInfo) => (vip ? heldVips(state, n).includes(vip) : n.holdsVip);
   const holders = state.nodes.filter(holds).sort((a, b) => order.indexOf(a.node) - order.indexOf(b.node));
-  if (holders.length === 0) return `no node holds ${what}`;
+  if (holders.length === 0) return t('vip.none', { what });
   const running = holders.filter((n) => n.run === 'running');
-  if (holders.length === 1) return `${holders[0]!.node} holds ${what}${holders[0]!.run === 'frozen' ? ' (frozen)' : ''}`;
-  if (running.length > 1) return `split brain: ${running.map((n) => n.node).join(' and ')} both hold ${what}`;
-  return holders.map((n) => `${n.node}${n.run === 'frozen' ? ' (frozen)' : ''}`).join(' and ') + ` hold ${what}`;
+  if (holders.length === 1) return t(holders[0]!.run === 'frozen' ? 'vip.oneFrozen' : 'vip.one', { node: holders[0]!.node, what });
+  if (running.length > 1) return t('vip.split', { nodes: joinAnd(t, running.map((n) => n.node)), what });
+  return t('vip.several', { nodes: joinAnd(t, holders.map((n) => (n.run === 'frozen' ? t('vip.frozenNode', { node: n.node }) : n.node))), what });
 }
 
 export function passedCount(state: LabViewState): number {

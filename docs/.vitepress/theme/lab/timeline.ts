@@ -4,7 +4,9 @@
  * so only a change in a node's advertised priority becomes a line (100 → 70 → 80 in seed 000).
  */
 import type { LabEvent } from '../../../../runner/shared/events.ts';
+import { describeFiguresZh } from '../../../../runner/i18n/zh/failover.ts';
 import { describeFigures } from '../../../../runner/shared/failover-text.ts';
+import { translator, uiLang } from './strings.ts';
 
 export type TimelineKind = 'vip' | 'node' | 'vrrp' | 'keepalived' | 'priority' | 'mail' | 'observer' | 'failover';
 
@@ -26,30 +28,33 @@ export function formatClock(t: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
-export function describeEvent(event: LabEvent, previousPriority?: number): string | null {
+/** The line for an event, in the page's language (`lang`: VitePress's "en-US", "zh-CN"; English by default). */
+export function describeEvent(event: LabEvent, previousPriority?: number, lang?: string): string | null {
+  const t = translator(lang);
+  const node = event.node;
   switch (event.type) {
     case 'vip': {
       // Which VIP, when the runner says (master-master's two are told apart by their address).
-      const vip = event.address ? `the VIP ${event.address}` : 'the VIP';
-      return event.held ? `${event.node} took ${vip} (${event.iface})` : `${event.node} released ${vip}`;
+      const vip = event.address ? t('tl.vipAt', { address: event.address }) : t('tl.vip');
+      return event.held ? t('tl.took', { node, vip, iface: event.iface }) : t('tl.released', { node, vip });
     }
     case 'node':
-      return event.state === 'frozen' ? `${event.node} frozen` : event.state === 'running' ? `${event.node} running` : `${event.node} stopped`;
+      return event.state === 'frozen' ? t('tl.frozen', { node }) : event.state === 'running' ? t('tl.running', { node }) : t('tl.stopped', { node });
     case 'vrrp':
       return `${event.node} ${event.instance} → ${event.state}`;
     case 'keepalived':
-      return event.running ? `keepalived started on ${event.node}` : `keepalived stopped on ${event.node}`;
+      return event.running ? t('tl.keepalivedStarted', { node }) : t('tl.keepalivedStopped', { node });
     case 'mail':
-      return `mail from ${event.sender ?? event.client ?? 'an unknown sender'}: ${event.subject || '(no subject)'}`;
+      return t('tl.mail', { sender: event.sender ?? event.client ?? t('tl.unknownSender'), subject: event.subject || t('tl.noSubject') });
     case 'observer':
-      return event.seeing ? `the grader sees ${event.node} again` : `the grader lost sight of ${event.node} (${event.watchers.join(', ')})`;
+      return event.seeing ? t('tl.seesAgain', { node }) : t('tl.lostSight', { node, watchers: event.watchers.join(', ') });
     case 'advert':
-      if (previousPriority === undefined) return `${event.node} advertises priority ${event.priority}`;
+      if (previousPriority === undefined) return t('tl.advert', { node, priority: event.priority });
       if (previousPriority === event.priority) return null;
-      return `${event.node} advertises priority ${event.priority} (was ${previousPriority})`;
+      return t('tl.advertWas', { node, priority: event.priority, previous: previousPriority });
     case 'failover':
       // What the users of the VIP lost in the step, as the grader measured it.
-      return `${event.step}: ${describeFigures(event)}`;
+      return t('tl.failover', { step: event.step, figures: uiLang(lang) === 'zh' ? describeFiguresZh(event) : describeFigures(event) });
     default:
       return null;
   }
@@ -73,6 +78,9 @@ function eventKey(event: LabEvent): string {
  * ignoring events it has already seen (a reconnect replays the whole history).
  */
 export class TimelineBuilder {
+  /** `lang`: the page's language, which the lines are worded in (English by default). */
+  constructor(private readonly lang?: string) {}
+
   private readonly seen = new Set<string>();
   private readonly priorities = new Map<string, number>();
   private newest = 0;
@@ -93,12 +101,14 @@ export class TimelineBuilder {
       let previous: number | undefined;
       if (event.type === 'advert') {
         // An advert older than the newest one seen cannot be a change of "latest" priority.
-        if (event.t < this.newest && this.priorities.has(event.node)) continue;
-        previous = this.priorities.get(event.node);
-        this.priorities.set(event.node, event.priority);
+        // Per node and virtual router: master-master's two streams each change on their own.
+        const stream = `${event.node} ${event.vrid}`;
+        if (event.t < this.newest && this.priorities.has(stream)) continue;
+        previous = this.priorities.get(stream);
+        this.priorities.set(stream, event.priority);
       }
       this.newest = Math.max(this.newest, event.t);
-      const text = describeEvent(event, previous);
+      const text = describeEvent(event, previous, this.lang);
       const kind = kindOf(event);
       if (text === null || kind === null) continue;
       out.push({ key, t: event.t, node: event.node, kind, text });
