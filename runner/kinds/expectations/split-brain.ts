@@ -64,7 +64,8 @@ export const splitBrain = defineExpectation({
     async judge({ lab, observer, timing, facts, signal }) {
       const aborts = signal ? { signal } : {};
       const vip = addressOf(lab.addresses, target);
-      const lbNodes = lab.nodes.filter((n) => roleOf(n) === 'lb');
+      // In name order, whatever order the lab's containers came up in.
+      const lbNodes = lab.nodes.filter((n) => roleOf(n) === 'lb').sort();
       const holders = () => observer.vip(vip).runningHolders;
       const allHold = () => lbNodes.every((n) => holders().includes(n));
       const from = timing.startedAt ?? timing.actionAt;
