@@ -1,5 +1,9 @@
 /** A learner of a classroom workbench, over HTTP and the WebSocket, for integration tests. */
 import type { WorkbenchServer } from '../../runner/server/workbench-server.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { addressMap } from '../../runner/lab/address-map.ts';
+import { PROJECT_ROOT } from '../../runner/shared/paths.ts';
 import { Page } from './page-socket.ts';
 
 /** The Origin a page of this workbench sends. */
@@ -29,3 +33,23 @@ export async function run(page: Page, node: string, command: string): Promise<vo
   await page.waitForOutput(node, `${marker}\r\n`, from, 30_000);
 }
 
+
+/**
+ * As a learner does basic-vip's first step on their own copy: write the reference configs (with
+ * the copy's addresses) through the editor, open lb1's and lb2's terminals, start keepalived on
+ * lb1, then on lb2 once lb1 holds the VIP. Returns the address map of the copy.
+ */
+export async function startKeepalivedAsLearner(page: Page, subnet: string): Promise<ReturnType<typeof addressMap>> {
+  const map = addressMap('10.88.1.0/24', subnet);
+  for (const node of ['lb1', 'lb2']) {
+    const conf = readFileSync(path.join(PROJECT_ROOT, `labs/basic-vip/solution/${node}/etc/keepalived/keepalived.conf`), 'utf8');
+    page.send({ type: 'file.write', node, path: '/etc/keepalived/keepalived.conf', content: map.apply(conf).text });
+    await page.waitFor('file.saved', (m) => m.node === node);
+    page.send({ type: 'term.open', node, cols: 120, rows: 30 });
+    await page.waitFor('term.replay', (m) => m.node === node);
+  }
+  await run(page, 'lb1', 'systemctl start keepalived');
+  await page.waitFor('vip', (m) => m.snapshot.runningHolders.includes('lb1'), { timeoutMs: 15_000 });
+  await run(page, 'lb2', 'systemctl start keepalived');
+  return map;
+}

@@ -4,26 +4,23 @@
  * session, a forged one or a foreign Origin gets nothing; a bad message closes that socket only;
  * a stopped lab leaves nothing; a restarted server gives the learners their labs and progress back.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureImages } from '../../runner/engine/images.ts';
 import { ensureEngine } from '../../runner/engine/preflight.ts';
 import { DEFAULT_SUBNET_POOL } from '../../runner/engine/subnet-pool.ts';
-import { addressMap } from '../../runner/lab/address-map.ts';
 import { startWorkbenchServer, type WorkbenchServer } from '../../runner/server/workbench-server.ts';
-import { PROJECT_ROOT } from '../../runner/shared/paths.ts';
 import { silentProgress } from '../../runner/shared/progress.ts';
 import type { ClassState } from '../../runner/shared/protocol.ts';
 import { leftovers } from '../helpers/docker.ts';
 import { Page } from '../helpers/page-socket.ts';
-import { join, learnerOnLab, origin, run } from '../helpers/classroom.ts';
+import { join, learnerOnLab, origin, run, startKeepalivedAsLearner } from '../helpers/classroom.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const LAB = 'basic-vip';
 const CANONICAL = '10.88.1.0/24';
-const conf = (node: string) => readFileSync(path.join(PROJECT_ROOT, `labs/basic-vip/solution/${node}/etc/keepalived/keepalived.conf`), 'utf8');
 
 let engine: Awaited<ReturnType<typeof makeEngine>>;
 let statePath: string;
@@ -94,16 +91,7 @@ describe('a classroom on one host', () => {
 
     await Promise.all(
       learners.map(async ({ page, subnet }) => {
-        const map = addressMap(CANONICAL, subnet);
-        for (const node of ['lb1', 'lb2']) {
-          page.send({ type: 'file.write', node, path: '/etc/keepalived/keepalived.conf', content: map.apply(conf(node)).text });
-          await page.waitFor('file.saved', (m) => m.node === node);
-          page.send({ type: 'term.open', node, cols: 120, rows: 30 });
-          await page.waitFor('term.replay', (m) => m.node === node);
-        }
-        await run(page, 'lb1', 'systemctl start keepalived');
-        await page.waitFor('vip', (m) => m.snapshot.runningHolders.includes('lb1'), { timeoutMs: 15_000 });
-        await run(page, 'lb2', 'systemctl start keepalived');
+        const map = await startKeepalivedAsLearner(page, subnet);
         // The learner's own VIP, in their own lb1.
         const from = page.messages.length;
         page.send({ type: 'term.input', node: 'lb1', data: 'ip -o addr show eth0\n' });

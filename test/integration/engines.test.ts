@@ -5,7 +5,7 @@
  * learner, and everything removed from both engines at the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,18 +15,15 @@ import { ensureImages } from '../../runner/engine/images.ts';
 import { LABEL_INSTANCE } from '../../runner/engine/labels.ts';
 import { ensureEngine } from '../../runner/engine/preflight.ts';
 import { DEFAULT_SUBNET_POOL } from '../../runner/engine/subnet-pool.ts';
-import { addressMap } from '../../runner/lab/address-map.ts';
 import { startWorkbenchServer, type WorkbenchServer } from '../../runner/server/workbench-server.ts';
-import { PROJECT_ROOT } from '../../runner/shared/paths.ts';
 import { silentProgress } from '../../runner/shared/progress.ts';
 import type { ClassState } from '../../runner/shared/protocol.ts';
-import { join, learnerOnLab, origin, run } from '../helpers/classroom.ts';
+import { join, learnerOnLab, origin, run, startKeepalivedAsLearner } from '../helpers/classroom.ts';
 import { Page } from '../helpers/page-socket.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const LAB = 'basic-vip';
 const SECOND_POOL = '10.92.0.0/16';
-const conf = (node: string) => readFileSync(path.join(PROJECT_ROOT, `labs/basic-vip/solution/${node}/etc/keepalived/keepalived.conf`), 'utf8');
 
 /** A second dockerd beside the first: no iptables of its own, so the test lets its pool's traffic (and VRRP's multicast) through. */
 class SecondEngine {
@@ -99,16 +96,7 @@ describe('a classroom on two engines', () => {
     for (const l of learners) onLab.push(await learnerOnLab(server, l.cookie!, LAB)); // one after the other: placement is by room left
     await Promise.all(
       onLab.map(async ({ page, subnet }) => {
-        const map = addressMap('10.88.1.0/24', subnet);
-        for (const node of ['lb1', 'lb2']) {
-          page.send({ type: 'file.write', node, path: '/etc/keepalived/keepalived.conf', content: map.apply(conf(node)).text });
-          await page.waitFor('file.saved', (m) => m.node === node);
-          page.send({ type: 'term.open', node, cols: 120, rows: 30 });
-          await page.waitFor('term.replay', (m) => m.node === node);
-        }
-        await run(page, 'lb1', 'systemctl start keepalived');
-        await page.waitFor('vip', (m) => m.snapshot.runningHolders.includes('lb1'), { timeoutMs: 15_000 });
-        await run(page, 'lb2', 'systemctl start keepalived');
+        await startKeepalivedAsLearner(page, subnet);
         const n = page.messages.length;
         page.send({ type: 'step.check', step: 'start' });
         const result = await page.waitFor('step.result', (m) => m.verdict.step === 'start', { from: n, timeoutMs: 30_000 });

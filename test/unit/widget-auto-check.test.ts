@@ -5,6 +5,7 @@
  * judges the current step 1.5 s after the last one, never two at once, and a pass stays a pass.
  */
 import { describe, expect, it } from 'vitest';
+import { FakeSocket } from './fake-socket.ts';
 import { AutoCheck, currentStep, isLabChange, labSignature, type AutoCheckHost } from '../../docs/.vitepress/theme/lab/auto-check.ts';
 import { mergeVerdicts } from '../../docs/.vitepress/theme/lab/progress-storage.ts';
 import { LabSession } from '../../docs/.vitepress/theme/lab/session.ts';
@@ -230,31 +231,6 @@ describe('a passed step stays passed', () => {
 
 // ---- the session, driven by the runner's messages ----
 
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  sent: ClientMessage[] = [];
-  onopen: ((ev: unknown) => void) | null = null;
-  onclose: ((ev: unknown) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.({});
-  }
-  receive(m: ServerMessage) {
-    this.onmessage?.({ data: JSON.stringify(m) });
-  }
-}
 
 const lb = (node: string, extra: Partial<NodeInfo> = {}): NodeInfo => ({ node, address: '10.88.1.11', run: 'running', holdsVip: false, keepalived: false, vrrp: {}, ...extra });
 const welcome: ServerMessage = {

@@ -5,6 +5,7 @@
  * watched terminal acknowledged like a learner's, nothing from an earlier watch).
  */
 import { describe, expect, it } from 'vitest';
+import { FakeSocket } from './fake-socket.ts';
 import { joinClass, readAdmission, type FetchLike } from '../../docs/.vitepress/theme/lab/classroom.ts';
 import { ClassSession } from '../../docs/.vitepress/theme/lab/class-session.ts';
 import { LabSession, type TerminalSink } from '../../docs/.vitepress/theme/lab/session.ts';
@@ -17,32 +18,6 @@ import { TERMINAL_ACK_EVERY } from '../../runner/shared/protocol.ts';
 
 // ---- fakes ----
 
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  sent: ClientMessage[] = [];
-  onopen: ((ev: unknown) => void) | null = null;
-  onclose: ((ev: unknown) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  /** The runner refused the upgrade (401) or went away. */
-  drop() {
-    this.readyState = 3;
-    this.onclose?.({});
-  }
-  receive(m: ServerMessage) {
-    this.onmessage?.({ data: JSON.stringify(m) });
-  }
-}
 
 class ManualTimers implements Timers {
   pending: (() => void)[] = [];

@@ -4,35 +4,11 @@
  * request id) goes to the oldest request waiting, as the editor's do.
  */
 import { describe, expect, it } from 'vitest';
+import { FakeSocket } from './fake-socket.ts';
 import { LabSession, type FileSink } from '../../docs/.vitepress/theme/lab/session.ts';
 import type { SocketLike, Timers } from '../../docs/.vitepress/theme/lab/socket-client.ts';
 import type { ClientMessage, NodeInfo, ServerMessage } from '../../runner/shared/protocol.ts';
 
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  sent: ClientMessage[] = [];
-  onopen: ((ev: unknown) => void) | null = null;
-  onclose: ((ev: unknown) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.({});
-  }
-  receive(m: ServerMessage) {
-    this.onmessage?.({ data: JSON.stringify(m) });
-  }
-}
 
 const timers: Timers = { setTimeout: () => 0, clearTimeout: () => undefined };
 const lb = (node: string): NodeInfo => ({ node, address: '10.88.1.11', run: 'running', holdsVip: false, keepalived: false, vrrp: {} });
