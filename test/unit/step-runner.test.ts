@@ -136,20 +136,17 @@ describe('performAction', () => {
   });
 });
 
+/** A small lab on lb1, lb2 and the client with these steps. */
+const demoLab = (steps: unknown[]) =>
+  labSchema.parse({ id: 'demo', title: 'Demo', summary: 'A demo.', subnet: '10.88.1.0/24', nodes: ['lb1', 'lb2', 'client'], steps });
+
 describe('runSteps', () => {
   it('reports the steps after a failure as not run, with no diagnosis', async () => {
     const { session: s } = session();
-    const lab = labSchema.parse({
-      id: 'demo',
-      title: 'Demo',
-      summary: 'A demo.',
-      subnet: '10.88.1.0/24',
-      nodes: ['lb1', 'lb2', 'client'],
-      steps: [
+    const lab = demoLab([
         { id: 'one', title: 'One', do: { observe: true }, expect: [{ 'vip-on': 'lb1' }] },
         { id: 'two', title: 'Two', do: { observe: true }, expect: [{ 'vip-on': 'lb1' }] },
-      ],
-    });
+    ]);
     const p = runSteps(s, lab);
     await vi.advanceTimersByTimeAsync(10_000);
     const result = await p;
@@ -161,17 +158,10 @@ describe('runSteps', () => {
   it('fails a step whose action the engine refuses, saying so, and runs nothing after it', async () => {
     const { session: s, lab: fake } = session();
     Object.assign(fake, { freeze: async () => Promise.reject(new Error('(HTTP code 500) server error - Cannot pause container 72d8: OCI runtime pause failed: unable to freeze: unknown')) });
-    const lab = labSchema.parse({
-      id: 'demo',
-      title: 'Demo',
-      summary: 'A demo.',
-      subnet: '10.88.1.0/24',
-      nodes: ['lb1', 'lb2', 'client'],
-      steps: [
+    const lab = demoLab([
         { id: 'crash', title: 'Crash', do: { freeze: 'lb1' }, expect: [{ 'vip-on': 'lb2' }] },
         { id: 'recover', title: 'Recover', do: { unfreeze: 'lb1' }, expect: [{ 'vip-on': 'lb1' }] },
-      ],
-    });
+    ]);
     const result = await runSteps(s, lab);
     expect(result.steps[0]).toMatchObject({ id: 'crash', passed: false, diagnosis: { code: 'action-failed', params: { step: 'crash' } } });
     expect(result.steps[0]!.message).toBe("The runner could not do step crash's action: server error - Cannot pause container 72d8: OCI runtime pause failed: unable to freeze: unknown");
