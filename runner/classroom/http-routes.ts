@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadAllLabs } from '../lab/registry.ts';
+import { renderSentence, say, type Sentence } from '../shared/sentences.ts';
 import type { Classroom } from './classroom.ts';
 import { JoinError } from './classroom.ts';
 import { INSTRUCTOR_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies.ts';
@@ -29,18 +30,23 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
+/** An error as JSON: `error` in English (what older pages read), `sentence` for a page in another language. */
+function jsonError(res: ServerResponse, status: number, sentence: Sentence): void {
+  json(res, status, { error: renderSentence(sentence), sentence });
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new JoinError('The join request is too large: send a name and a code.', 413);
+    if (size > MAX_BODY_BYTES) throw new JoinError(say('join-too-large', {}), 413);
     chunks.push(chunk as Buffer);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new JoinError('Send the join request as JSON: {"name": "...", "code": "..."}.', 400);
+    throw new JoinError(say('join-not-json', {}), 400);
   }
 }
 
@@ -56,15 +62,15 @@ export async function handleClassroomRequest(classroom: Classroom, store: Classr
     return true;
   }
   if (url.pathname === '/api/join') {
-    if (req.method !== 'POST') return json(res, 405, { error: 'Join with POST /api/join {"name", "code"}.' }), true;
+    if (req.method !== 'POST') return jsonError(res, 405, say('join-use-post', {})), true;
     try {
       const body = (await readJson(req)) as { name?: unknown; code?: unknown };
-      if (typeof body?.name !== 'string' || typeof body?.code !== 'string') throw new JoinError('Give your name and the join code.', 400);
+      if (typeof body?.name !== 'string' || typeof body?.code !== 'string') throw new JoinError(say('join-missing-fields', {}), 400);
       const { learner, token } = classroom.join(body.name, body.code);
       json(res, 200, { learner: { id: learner.id, name: learner.name } }, { 'Set-Cookie': setCookie(SESSION_COOKIE, token, { secure }) });
     } catch (err) {
       if (!(err instanceof JoinError)) throw err;
-      json(res, err.status, { error: err.message });
+      jsonError(res, err.status, err.sentence);
     }
     return true;
   }
@@ -72,7 +78,7 @@ export async function handleClassroomRequest(classroom: Classroom, store: Classr
     const key = url.searchParams.get('key');
     if (key !== null) {
       // The key moves from the URL into a cookie at once, so it does not stay in the address bar.
-      if (!classroom.isInstructorKey(key)) return json(res, 403, { error: 'That instructor key is not this class\'s: open the instructor URL kalab printed.' }), true;
+      if (!classroom.isInstructorKey(key)) return jsonError(res, 403, say('instructor-wrong-key', {})), true;
       res.writeHead(302, { Location: url.pathname, 'Set-Cookie': setCookie(INSTRUCTOR_COOKIE, key, { secure }), 'Cache-Control': 'no-store' });
       res.end();
       return true;
@@ -90,14 +96,14 @@ export async function handleClassroomRequest(classroom: Classroom, store: Classr
     const junit = /^\/api\/instructor\/junit\/([a-f0-9]+)\.xml$/.exec(url.pathname);
     if (junit) {
       const learner = store.learners().find((l) => l.id === junit[1]);
-      if (!learner) return json(res, 404, { error: `No learner ${junit[1]} in this class.` }), true;
+      if (!learner) return jsonError(res, 404, say('no-such-learner', { learner: junit[1]! })), true;
       const verdicts = store.verdicts(learner.id);
       const labs = loadAllLabs().map((l) => l.definition).filter((d) => verdicts.some((v) => v.lab === d.id));
       res.writeHead(200, { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Disposition': `attachment; filename="kalab-${learner.id}.xml"` });
       res.end(learnerJunit(labs, verdicts));
       return true;
     }
-    if (url.pathname.startsWith('/api/instructor/')) return json(res, 404, { error: 'No such instructor export.' }), true;
+    if (url.pathname.startsWith('/api/instructor/')) return jsonError(res, 404, say('no-such-export', {})), true;
   }
   return false;
 }

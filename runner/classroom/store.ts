@@ -1,7 +1,8 @@
 /**
  * Classroom state that survives a restart of the workbench: the class (its join code and the
  * instructor's key), its learners (a name and a hashed session token), each learner's lab copies
- * (which instance, on which subnet and engine) and every verdict with its time.
+ * (which instance, on which subnet and engine) and every verdict with its time and its diagnoses as
+ * data (so a reloaded page, and the instructor's, word them in their own language).
  *
  * SQLite through better-sqlite3: an embedded file, no server to run, transactions, and a
  * synchronous API that keeps every write in order with the event that caused it (node:sqlite is
@@ -11,6 +12,7 @@ import Database from 'better-sqlite3';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { DiagnosisData } from '../grade/diagnosis.ts';
 
 export interface ClassRow {
   id: string;
@@ -45,6 +47,10 @@ export interface VerdictRow {
   code: string | null;
   checkedAt: number;
   ms: number;
+  /** A failed verdict's diagnosis as data (absent in rows written before it was kept). */
+  diagnosis?: DiagnosisData;
+  /** A passed verdict's checks' diagnoses as data. */
+  diagnoses?: DiagnosisData[];
 }
 
 const SCHEMA = `
@@ -53,7 +59,7 @@ CREATE TABLE IF NOT EXISTS learner (id TEXT PRIMARY KEY, name TEXT NOT NULL, tok
 CREATE TABLE IF NOT EXISTS lab (learner_id TEXT NOT NULL REFERENCES learner(id), lab TEXT NOT NULL, instance TEXT NOT NULL, subnet TEXT, engine TEXT NOT NULL,
   started_at INTEGER NOT NULL, last_activity INTEGER NOT NULL, PRIMARY KEY (learner_id, lab));
 CREATE TABLE IF NOT EXISTS verdict (id INTEGER PRIMARY KEY AUTOINCREMENT, learner_id TEXT NOT NULL REFERENCES learner(id), lab TEXT NOT NULL, step TEXT NOT NULL,
-  passed INTEGER NOT NULL, message TEXT NOT NULL, code TEXT, checked_at INTEGER NOT NULL, ms INTEGER NOT NULL);
+  passed INTEGER NOT NULL, message TEXT NOT NULL, code TEXT, checked_at INTEGER NOT NULL, ms INTEGER NOT NULL, diagnosis_json TEXT);
 CREATE INDEX IF NOT EXISTS verdict_by_lab ON verdict (learner_id, lab, checked_at);
 `;
 
@@ -61,6 +67,41 @@ CREATE INDEX IF NOT EXISTS verdict_by_lab ON verdict (learner_id, lab, checked_a
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Columns added after a class file may already exist: each is added to an older file when missing
+ * (ALTER TABLE ADD COLUMN keeps every row; the new column reads NULL in them).
+ */
+const ADDED_COLUMNS: { table: string; column: string; type: string }[] = [{ table: 'verdict', column: 'diagnosis_json', type: 'TEXT' }];
+
+/** A verdict's diagnoses, as the diagnosis_json column holds them. */
+type VerdictWords = Pick<VerdictRow, 'diagnosis' | 'diagnoses'>;
+
+function isDiagnosisData(value: unknown): value is DiagnosisData {
+  const v = value as Partial<DiagnosisData> | null;
+  return !!v && typeof v === 'object' && typeof v.code === 'string' && !!v.params && typeof v.params === 'object';
+}
+
+function wordsJson(v: VerdictWords): string | null {
+  const words: VerdictWords = { ...(v.diagnosis ? { diagnosis: v.diagnosis } : {}), ...(v.diagnoses ? { diagnoses: v.diagnoses } : {}) };
+  return Object.keys(words).length ? JSON.stringify(words) : null;
+}
+
+/** The column read back; anything that does not parse as diagnoses is left out (the English message stands). */
+function wordsOf(json: string | null): VerdictWords {
+  if (!json) return {};
+  let parsed: { diagnosis?: unknown; diagnoses?: unknown };
+  try {
+    parsed = JSON.parse(json) as typeof parsed;
+  } catch {
+    return {};
+  }
+  const { diagnosis, diagnoses } = parsed ?? {};
+  return {
+    ...(isDiagnosisData(diagnosis) ? { diagnosis } : {}),
+    ...(Array.isArray(diagnoses) && diagnoses.every(isDiagnosisData) ? { diagnoses } : {}),
+  };
+}
 
 export class ClassroomStore {
   private readonly db: Database.Database;
@@ -71,6 +112,14 @@ export class ClassroomStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
+  }
+
+  private addMissingColumns(): void {
+    for (const { table, column, type } of ADDED_COLUMNS) {
+      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
   }
 
   close(): void {
@@ -136,19 +185,22 @@ export class ClassroomStore {
 
   addVerdict(v: VerdictRow): void {
     this.db
-      .prepare('INSERT INTO verdict (learner_id, lab, step, passed, message, code, checked_at, ms) VALUES (@learnerId, @lab, @step, @passed, @message, @code, @checkedAt, @ms)')
-      .run({ ...v, passed: v.passed ? 1 : 0 });
+      .prepare(
+        `INSERT INTO verdict (learner_id, lab, step, passed, message, code, checked_at, ms, diagnosis_json)
+         VALUES (@learnerId, @lab, @step, @passed, @message, @code, @checkedAt, @ms, @diagnosisJson)`,
+      )
+      .run({ learnerId: v.learnerId, lab: v.lab, step: v.step, passed: v.passed ? 1 : 0, message: v.message, code: v.code, checkedAt: v.checkedAt, ms: v.ms, diagnosisJson: wordsJson(v) });
   }
 
   /** Every verdict of a learner's lab (or of every lab), oldest first. */
   verdicts(learnerId?: string, lab?: string): VerdictRow[] {
     const rows = this.db
       .prepare(
-        `SELECT learner_id AS learnerId, lab, step, passed, message, code, checked_at AS checkedAt, ms FROM verdict
+        `SELECT learner_id AS learnerId, lab, step, passed, message, code, checked_at AS checkedAt, ms, diagnosis_json AS diagnosisJson FROM verdict
          WHERE (@learnerId IS NULL OR learner_id = @learnerId) AND (@lab IS NULL OR lab = @lab) ORDER BY checked_at, id`,
       )
-      .all({ learnerId: learnerId ?? null, lab: lab ?? null }) as (Omit<VerdictRow, 'passed'> & { passed: number })[];
-    return rows.map((r) => ({ ...r, passed: r.passed === 1 }));
+      .all({ learnerId: learnerId ?? null, lab: lab ?? null }) as (Omit<VerdictRow, 'passed' | keyof VerdictWords> & { passed: number; diagnosisJson: string | null })[];
+    return rows.map(({ diagnosisJson, ...r }) => ({ ...r, passed: r.passed === 1, ...wordsOf(diagnosisJson) }));
   }
 
   /** A reset lab starts with no progress: its verdicts go (the CSV export is of the class as it stands). */

@@ -10,6 +10,7 @@ import type { LabDefinition } from '../lab/definition.ts';
 import { HostConflictError, KalabError } from '../shared/errors.ts';
 import type { Progress } from '../shared/progress.ts';
 import { silentProgress } from '../shared/progress.ts';
+import { renderSentence, say } from '../shared/sentences.ts';
 import { execCollect, execLines, openShell, type ExecResult, type LineStream, type ShellSession } from './exec.ts';
 import { LABEL_NODE, LABEL_OWNER, LABEL_PART, labelsFor, managedFilter, ownerFilter } from './labels.ts';
 import { currentOwner, ensureReaper, ownerMayBeAlive } from './reaper.ts';
@@ -28,10 +29,14 @@ export const NODE_PIDS_LIMIT = 512;
  * eyes weigh double, so observation keeps up under load. KALAB_NODE_CPU_LIMIT=off lifts the quota
  * (to measure what it buys; never for a class).
  */
-export const CPU_PERIOD_US = 100_000;
-export const NODE_CPU_QUOTA_US = 50_000;
+// A 10 ms period rather than Docker's 100 ms: a throttled node waits at most a few ms for the CPU,
+// not tens, which keeps keepalived's timers close and lets runc's freezer catch every process (a
+// cgroup throttled for most of a 100 ms period made `docker pause` fail with "unable to freeze"
+// when 40 labs shared the host).
+export const CPU_PERIOD_US = 10_000;
+export const NODE_CPU_QUOTA_US = 5_000;
 export const NODE_CPU_SHARES = 512;
-const EYES_CPU_QUOTA_US = 25_000;
+const EYES_CPU_QUOTA_US = 2_500;
 const EYES_CPU_SHARES = 1024;
 
 function cpuLimits(quotaUs: number, shares: number): Pick<Docker.HostConfig, 'CpuPeriod' | 'CpuQuota' | 'CpuShares'> {
@@ -69,7 +74,10 @@ export class LabInstance {
     ensureReaper();
     await refuseLiveCopy(docker, instance);
     const removed = await removeLabCopies(docker, instance);
-    if (removed > 0) progress(`removed ${removed} leftover object(s) of an earlier ${instance} run`);
+    if (removed > 0) {
+      const leftovers = say('leftovers-removed', { count: removed, instance });
+      progress(renderSentence(leftovers), leftovers);
+    }
 
     const networkName = `kalab-${instance}`;
     const wanted = opts.subnet ?? lab.subnet;
@@ -195,21 +203,38 @@ export class LabInstance {
 
   /** Freeze a node as a hung machine: no adverts, no goodbye, its addresses stay. */
   async freeze(node: NodeName): Promise<void> {
-    // On a host under heavy load runc's freezer can give up ("unable to freeze") while the node's
-    // processes are busy; it succeeds when asked again. Three tries, then the engine's own error.
+    // On a host under heavy load runc's freezer can give up ("unable to freeze"): it must catch
+    // every process of the node at once, and gives up after its own quick retries. With 40 labs on
+    // 2 cores, three quick tries still left 4 of 40 crash steps unfrozen; lifting the quota on
+    // a failure left 1 of 40. So a failed
+    // try lifts the node's quota (a process the quota holds back cannot be caught until its next
+    // slice; a frozen node uses no CPU anyway) and asks again after a pause that doubles, for the
+    // host's burst to pass; unfreeze puts the quota back before the node runs again. The step is
+    // timed from the engine's pause event, not from the ask, so the waiting costs no verdict.
+    const container = this.container(node);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.container(node).pause();
+        await container.pause();
         return;
       } catch (err) {
         if (attempt >= FREEZE_ATTEMPTS || !/unable to freeze/i.test(String((err as Error).message))) throw err;
+        if (!this.quotaLifted.has(node) && process.env.KALAB_NODE_CPU_LIMIT !== 'off') {
+          await container.update({ CpuQuota: -1 });
+          this.quotaLifted.add(node);
+        }
+        await new Promise((resolve) => setTimeout(resolve, FREEZE_RETRY_MS * 2 ** (attempt - 1)));
       }
     }
   }
 
   async unfreeze(node: NodeName): Promise<void> {
-    await this.container(node).unpause();
+    const container = this.container(node);
+    if (this.quotaLifted.delete(node)) await container.update({ CpuQuota: NODE_CPU_QUOTA_US });
+    await container.unpause();
   }
+
+  /** Nodes whose CPU quota freeze lifted to catch them (unfreeze restores it). */
+  private readonly quotaLifted = new Set<NodeName>();
 
   async teardown(): Promise<void> {
     await removeLabCopies(this.docker, this.instance);
@@ -231,7 +256,9 @@ async function probeHttpFrom(lab: LabInstance, url: string, timeoutS: number): P
   return { ok: false, reason: 'error', detail: (r.stderr.trim() || `curl exit ${r.exitCode}`).replace(/^curl: \(\d+\)\s*/, '') };
 }
 
-const FREEZE_ATTEMPTS = 3;
+/** Tries of `docker pause`, the first retry after FREEZE_RETRY_MS and each later one after twice the last (at most 4.5 s in all). */
+const FREEZE_ATTEMPTS = 5;
+const FREEZE_RETRY_MS = 300;
 
 /** kalab-init creates this file once the node's services (nginx, Postfix...) are up (docker/node). */
 const READY_FILE = '/run/kalab/ready';

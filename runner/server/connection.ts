@@ -9,7 +9,8 @@ import { parseClientMessage } from './client-messages.ts';
 import type { Classroom } from '../classroom/classroom.ts';
 import type { LiveLab } from './live-lab.ts';
 import type { Peer } from './peer.ts';
-import { RequestError } from './request-error.ts';
+import { say, said, type Said } from '../shared/sentences.ts';
+import { RequestError, saidBy } from './request-error.ts';
 
 /**
  * A page that stops reading its socket (a hung tab) must not grow the server's memory: terminal
@@ -41,7 +42,7 @@ export class Connection implements Peer {
     private readonly log: (line: string) => void,
   ) {
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return this.send({ type: 'error', message: 'Send JSON text messages, not binary ones.' });
+      if (isBinary) return this.sendError(said(say('binary-message', {})));
       void this.handle(data.toString());
     });
     ws.on('close', () => {
@@ -64,17 +65,22 @@ export class Connection implements Peer {
 
   private async handle(raw: string): Promise<void> {
     const parsed = parseClientMessage(raw);
-    if (!parsed.ok) return this.send({ type: 'error', message: parsed.error });
+    if (!parsed.ok) return this.sendError(said(say('bad-message', { error: parsed.error })));
     try {
       await this.dispatch(parsed.message);
     } catch (err) {
       if (err instanceof KalabError) {
-        this.send({ type: 'error', message: err.message });
+        this.sendError(saidBy(err));
       } else {
         this.log(`socket ${this.id}: ${parsed.message.type} failed: ${(err as Error)?.stack ?? err}`);
-        this.send({ type: 'error', message: `The runner could not do ${parsed.message.type}: ${(err as Error)?.message ?? err}` });
+        this.sendError(said(say('runner-failed', { type: parsed.message.type, error: String((err as Error)?.message ?? err) })));
       }
     }
+  }
+
+  /** An `error` message: the English, and the sentence for a page that words it in its own language. */
+  private sendError(what: Said): void {
+    this.send({ type: 'error', message: what.message, ...(what.sentence ? { sentence: what.sentence } : {}) });
   }
 
   private async dispatch(message: ClientMessage): Promise<void> {
@@ -83,7 +89,7 @@ export class Connection implements Peer {
     if (id.kind === 'instructor') {
       // The instructor's page only watches: its acknowledgements keep the watched shell flowing.
       if (message.type === 'term.ack' && this.watching) return this.watching.lab.ackTerminal(this, message.node, message.bytes);
-      throw new RequestError(`The instructor page sends class.* messages, not ${message.type}: open a lab page to work in a lab.`);
+      throw new RequestError(say('instructor-sends-class', { type: message.type }));
     }
     // A check the page asks for on its own (the lab changed) is not the learner at work: it keeps no copy from its idle timeout.
     const automatic = message.type === 'step.check' && message.auto === true;
@@ -96,7 +102,7 @@ export class Connection implements Peer {
       return;
     }
     const lab = this.lab;
-    if (!lab) throw new RequestError(`Send hello with a lab first (got ${message.type}).`);
+    if (!lab) throw new RequestError(say('hello-first', { type: message.type }));
     switch (message.type) {
       case 'lab.start':
         return lab.start();
@@ -107,7 +113,7 @@ export class Connection implements Peer {
       case 'term.open':
         return lab.openTerminal(this, message.node, { cols: message.cols, rows: message.rows });
       case 'term.input':
-        return lab.terminal(message.node).input(message.data);
+        return lab.terminalInput(message.node, message.data);
       case 'term.resize':
         return lab.terminal(message.node).resize(message.cols, message.rows);
       case 'term.ack':
@@ -126,7 +132,7 @@ export class Connection implements Peer {
   }
 
   private async dispatchClass(message: ClientMessage): Promise<void> {
-    if (this.identity.kind !== 'instructor') throw new RequestError('Only the instructor page may send class messages: open the instructor URL kalab printed.');
+    if (this.identity.kind !== 'instructor') throw new RequestError(say('instructor-only', {}));
     const classroom = this.identity.classroom;
     switch (message.type) {
       case 'class.hello':
@@ -138,7 +144,7 @@ export class Connection implements Peer {
         return classroom.control(message.type === 'class.reset' ? 'reset' : 'stop', message.learner, message.lab);
       case 'class.watch': {
         const lab = classroom.copyOf(message.learner, message.lab);
-        if (!lab) throw new RequestError(`Learner ${message.learner} has no ${message.lab} lab to watch.`);
+        if (!lab) throw new RequestError(say('no-lab-to-watch', { learner: message.learner, lab: message.lab }));
         this.watching?.lab.unwatchTerminal(this, this.watching.node);
         await lab.watchTerminal(this, message.node, message.learner);
         this.watching = { lab, node: message.node };

@@ -8,6 +8,7 @@ import type { LabInstance } from '../engine/lab-instance.ts';
 import { mapSolutionAddresses, readSolution } from '../engine/solution.ts';
 import type { AddressMap } from '../lab/address-map.ts';
 import type { LabDefinition, NodeName } from '../lab/definition.ts';
+import { say } from '../shared/sentences.ts';
 import { MAX_FILE_BYTES } from './client-messages.ts';
 import { RequestError } from './request-error.ts';
 
@@ -24,10 +25,10 @@ interface FileStat {
 async function statFile(lab: LabInstance, node: NodeName, filePath: string): Promise<FileStat> {
   const r = await lab.exec(node, `stat -L -c '%s %a %F' -- ${shellQuote(filePath)} 2>/dev/null || echo missing`, { timeoutS: 10 });
   const line = r.stdout.trim();
-  if (r.exitCode !== 0) throw new RequestError(`Could not look at ${filePath} on ${node} (is the node frozen?): ${r.stderr.trim() || `exit ${r.exitCode}`}.`);
+  if (r.exitCode !== 0) throw new RequestError(say('file-stat-failed', { path: filePath, node, error: r.stderr.trim() || `exit ${r.exitCode}` }));
   if (line === 'missing') return { exists: false, size: 0, mode: NEW_FILE_MODE, kind: 'none' };
   const m = /^(\d+) ([0-7]+) (.+)$/.exec(line);
-  if (!m) throw new RequestError(`Could not read the mode of ${filePath} on ${node}: stat said "${line.slice(0, 80)}".`);
+  if (!m) throw new RequestError(say('file-mode-unreadable', { path: filePath, node, said: line.slice(0, 80) }));
   return { exists: true, size: Number(m[1]), mode: parseInt(m[2]!, 8), kind: m[3]! };
 }
 
@@ -35,21 +36,21 @@ async function statFile(lab: LabInstance, node: NodeName, filePath: string): Pro
 export async function readNodeFile(lab: LabInstance, node: NodeName, filePath: string): Promise<{ content: string; exists: boolean }> {
   const st = await statFile(lab, node, filePath);
   if (!st.exists) return { content: '', exists: false };
-  if (!/regular/.test(st.kind)) throw new RequestError(`${filePath} on ${node} is a ${st.kind}, not a file the editor can open.`);
-  if (st.size > MAX_FILE_BYTES) throw new RequestError(`${filePath} on ${node} is ${st.size} bytes, more than the editor's ${MAX_FILE_BYTES / 1024} KiB: use the terminal.`);
+  if (!/regular/.test(st.kind)) throw new RequestError(say('file-not-regular', { path: filePath, node, kind: st.kind }));
+  if (st.size > MAX_FILE_BYTES) throw new RequestError(say('file-too-large', { path: filePath, node, bytes: st.size, limitKiB: MAX_FILE_BYTES / 1024 }));
   const r = await lab.exec(node, `cat -- ${shellQuote(filePath)}`, { timeoutS: 10 });
-  if (r.exitCode !== 0) throw new RequestError(`Could not read ${filePath} on ${node}: ${r.stderr.trim() || `exit ${r.exitCode}`}.`);
+  if (r.exitCode !== 0) throw new RequestError(say('file-read-failed', { path: filePath, node, error: r.stderr.trim() || `exit ${r.exitCode}` }));
   return { content: r.stdout, exists: true };
 }
 
 /** Save the editor's text, keeping the mode of an existing file (a notify script keeps its run bit). */
 export async function writeNodeFile(lab: LabInstance, node: NodeName, filePath: string, content: string): Promise<void> {
   const st = await statFile(lab, node, filePath);
-  if (st.exists && !/regular/.test(st.kind)) throw new RequestError(`${filePath} on ${node} is a ${st.kind}: the editor only saves regular files.`);
+  if (st.exists && !/regular/.test(st.kind)) throw new RequestError(say('file-save-not-regular', { path: filePath, node, kind: st.kind }));
   try {
     await lab.writeFile(node, filePath, content, st.mode & 0o7777);
   } catch (err) {
-    throw new RequestError(`Could not save ${filePath} on ${node}: ${(err as Error).message}.`, { cause: err });
+    throw new RequestError(say('file-save-failed', { path: filePath, node, error: (err as Error).message }), { cause: err });
   }
 }
 

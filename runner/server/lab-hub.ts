@@ -3,9 +3,9 @@
  * mode: one live copy per lab id, whoever attaches. The hub tears down every copy it started when
  * the server closes.
  */
-import { loadLab } from '../lab/registry.ts';
-import { LabDefinitionError } from '../shared/errors.ts';
 import { LABS_DIR } from '../shared/paths.ts';
+import { say } from '../shared/sentences.ts';
+import { OPEN_POLICY, requireLab, type LabPolicy } from './lab-rules.ts';
 import { LiveLab, type EngineProvider } from './live-lab.ts';
 import { RequestError } from './request-error.ts';
 
@@ -17,21 +17,16 @@ export class LabHub {
     private readonly engine: EngineProvider,
     private readonly log: (line: string) => void,
     private readonly labsDir = LABS_DIR,
+    private readonly policy: LabPolicy = OPEN_POLICY,
   ) {}
 
   /** The lab named by a hello; an unknown name is a RequestError listing the known ones. */
   lab(id: string): LiveLab {
-    if (this.closing) throw new RequestError('The workbench is shutting down.');
+    if (this.closing) throw new RequestError(say('workbench-closing', {}));
     const existing = this.labs.get(id);
     if (existing) return existing;
-    let lab: LiveLab;
-    try {
-      const { definition, dir } = loadLab(id, this.labsDir);
-      lab = new LiveLab(definition, this.engine, this.log, undefined, dir);
-    } catch (err) {
-      if (err instanceof LabDefinitionError) throw new RequestError(err.message, { cause: err });
-      throw err;
-    }
+    const { definition, dir } = requireLab(id, this.labsDir);
+    const lab = new LiveLab(definition, this.engine, this.log, undefined, dir, this.policy);
     this.labs.set(id, lab);
     return lab;
   }

@@ -5,7 +5,10 @@
 import path from 'node:path';
 import { actionOf, isRunnerAction } from '../kinds/registry.ts';
 import { roleOf, type LabDefinition, type NodeName, type StepDefinition } from '../lab/definition.ts';
+import { listLabIds, loadLab, type LoadedLab } from '../lab/registry.ts';
+import { LabDefinitionError } from '../shared/errors.ts';
 import type { ServerMessage } from '../shared/protocol.ts';
+import { say } from '../shared/sentences.ts';
 import { RequestError } from './request-error.ts';
 
 export const EDITABLE_DIR = '/etc/keepalived/';
@@ -13,16 +16,31 @@ export const EDITABLE_DIR = '/etc/keepalived/';
 /** Characters a file name in the editor may use: enough for any config or script, nothing a shell interprets. */
 const SAFE_PATH = /^[A-Za-z0-9._+@=,/-]+$/;
 
+/**
+ * The lab a page names (its hello), loaded: an unknown name lists the known ones, a lab.yaml that
+ * does not load says why in the loader's words.
+ */
+export function requireLab(id: string, labsDir: string): LoadedLab {
+  try {
+    return loadLab(id, labsDir);
+  } catch (err) {
+    if (!(err instanceof LabDefinitionError)) throw err;
+    const known = listLabIds(labsDir);
+    const sentence = known.includes(id) ? say('lab-definition-invalid', { lab: id, error: err.message }) : say('unknown-lab', { lab: id, labs: known });
+    throw new RequestError(sentence, { cause: err });
+  }
+}
+
 export function requireNode(lab: LabDefinition, node: string): NodeName {
   if (!(lab.nodes as string[]).includes(node)) {
-    throw new RequestError(`Lab ${lab.id} has no node "${node}": its nodes are ${lab.nodes.join(', ')}.`);
+    throw new RequestError(say('unknown-node', { lab: lab.id, node, nodes: lab.nodes }));
   }
   return node as NodeName;
 }
 
 export function requireStep(lab: LabDefinition, stepId: string): StepDefinition {
   const step = lab.steps.find((s) => s.id === stepId);
-  if (!step) throw new RequestError(`Lab ${lab.id} has no step "${stepId}": its steps are ${lab.steps.map((s) => s.id).join(', ')}.`);
+  if (!step) throw new RequestError(say('unknown-step', { lab: lab.id, step: stepId, steps: lab.steps.map((s) => s.id) }));
   return step;
 }
 
@@ -40,26 +58,26 @@ export function requireEditable(lab: LabDefinition, node: string, filePath: stri
 export function requireEditableNode(lab: LabDefinition, node: string): NodeName {
   const n = requireNode(lab, node);
   if (roleOf(n) !== 'lb') {
-    throw new RequestError(`Only the load balancers' files can be edited here (${editableNodes(lab).join(', ')}), not ${n}'s: use ${n}'s terminal.`);
+    throw new RequestError(say('not-editable-node', { node: n, editable: editableNodes(lab) }));
   }
   return n;
 }
 
 export function editablePath(filePath: string): string {
-  if (filePath.includes('\0')) throw new RequestError('A file path cannot contain a NUL character.');
-  if (filePath.split('/').includes('..')) throw new RequestError(`"${filePath}" contains "..": name a file under ${EDITABLE_DIR} directly.`);
+  if (filePath.includes('\0')) throw new RequestError(say('path-nul', {}));
+  if (filePath.split('/').includes('..')) throw new RequestError(say('path-dotdot', { path: filePath, dir: EDITABLE_DIR }));
   const normalised = path.posix.normalize(filePath);
   if (!normalised.startsWith(EDITABLE_DIR) || normalised.length === EDITABLE_DIR.length || normalised.endsWith('/')) {
-    throw new RequestError(`"${filePath}" is not a file under ${EDITABLE_DIR}: the editor only opens keepalived's files (e.g. ${EDITABLE_DIR}keepalived.conf).`);
+    throw new RequestError(say('path-outside', { path: filePath, dir: EDITABLE_DIR }));
   }
   if (!SAFE_PATH.test(normalised)) {
-    throw new RequestError(`"${filePath}" has characters the editor does not accept: use letters, digits and . _ - + @ = , in file names.`);
+    throw new RequestError(say('path-characters', { path: filePath }));
   }
   return normalised;
 }
 
 /** The welcome message: what the page needs to draw the lab (steps, which of them the runner performs, editor tabs). */
-export function welcomeFor(lab: LabDefinition): Extract<ServerMessage, { type: 'welcome' }> {
+export function welcomeFor(lab: LabDefinition, policy: LabPolicy = OPEN_POLICY): Extract<ServerMessage, { type: 'welcome' }> {
   return {
     type: 'welcome',
     lab: lab.id,
@@ -75,14 +93,22 @@ export function welcomeFor(lab: LabDefinition): Extract<ServerMessage, { type: '
       return { id: s.id, title: s.title, ...(s.title_zh ? { title_zh: s.title_zh } : {}), ...button, ...commands };
     }),
     editable: editableNodes(lab),
+    ...(policy.solutions ? {} : { solutions: false }),
   };
 }
+
+/** What a workbench lets its learners see (`kalab start --no-solutions`: an exam, hints only). */
+export interface LabPolicy {
+  solutions: boolean;
+}
+
+export const OPEN_POLICY: LabPolicy = { solutions: true };
 
 /** The action a page may ask the runner to do for a step: only the kinds performed by the runner (faults, mostly what a terminal cannot do). */
 export function requireRunnerAction(lab: LabDefinition, stepId: string): StepDefinition {
   const step = requireStep(lab, stepId);
   if (!isRunnerAction(actionOf(step.do).kind)) {
-    throw new RequestError(`Step "${step.id}" is done in a terminal, not by the runner: type its commands, then press Check.`);
+    throw new RequestError(say('step-not-runner-action', { step: step.id }));
   }
   return step;
 }

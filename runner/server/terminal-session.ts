@@ -7,10 +7,11 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ShellSession } from '../engine/exec.ts';
 import type { NodeName } from '../lab/definition.ts';
 import { TERMINAL_SCROLLBACK_BYTES, type ServerMessage } from '../shared/protocol.ts';
+import { say } from '../shared/sentences.ts';
 import { OutputPump } from './flow-control.ts';
 import type { Peer } from './peer.ts';
 import { RequestError } from './request-error.ts';
-import { Scrollback } from './scrollback.ts';
+import { TerminalReplay } from './terminal-replay.ts';
 
 export type ShellOpener = (size: { cols: number; rows: number }) => Promise<ShellSession>;
 
@@ -27,7 +28,8 @@ export class TerminalSession {
   private readonly viewers = new Set<Peer>();
   /** Read-only viewers (the instructor page), with the label their messages carry. */
   private readonly watchers = new Map<Peer, string>();
-  readonly scrollback = new Scrollback(TERMINAL_SCROLLBACK_BYTES);
+  /** The recent output, with the input modes in force ahead of it (bracketed paste even when trimmed). */
+  readonly scrollback = new TerminalReplay(TERMINAL_SCROLLBACK_BYTES);
   private closed = false;
 
   constructor(
@@ -41,7 +43,7 @@ export class TerminalSession {
    */
   async open(peer: Peer, size: { cols: number; rows: number }): Promise<void> {
     const shell = await this.liveShell(size);
-    if (this.closed) throw new RequestError(`The lab was stopped while ${this.node}'s terminal was opening.`);
+    if (this.closed) throw new RequestError(say('terminal-stopped-while-opening', { node: this.node }));
     // Synchronous from here: the replay reaches the page before any live output does.
     peer.send({ type: 'term.replay', node: this.node, data: this.scrollback.text() });
     this.viewers.add(peer);
@@ -57,7 +59,7 @@ export class TerminalSession {
    */
   async watch(peer: Peer, label: string): Promise<void> {
     const shell = await this.liveShell({ cols: 80, rows: 24 });
-    if (this.closed) throw new RequestError(`The lab was stopped while ${this.node}'s terminal was opening.`);
+    if (this.closed) throw new RequestError(say('terminal-stopped-while-opening', { node: this.node }));
     peer.send({ type: 'term.replay', node: this.node, data: this.scrollback.text(), watch: label });
     this.watchers.set(peer, label);
     shell.pump.detach(peer);
@@ -107,7 +109,7 @@ export class TerminalSession {
   private requireShell(): LiveShell {
     const shell = this.shell;
     if (!shell || shell.exitCode !== undefined) {
-      throw new RequestError(`${this.node}'s terminal is not open: open it again (term.open).`);
+      throw new RequestError(say('terminal-ended', { node: this.node }));
     }
     return shell;
   }
@@ -122,7 +124,7 @@ export class TerminalSession {
     const session = await this.openShell(size);
     if (this.closed) {
       session.stream.destroy();
-      throw new RequestError(`The lab was stopped while ${this.node}'s terminal was opening.`);
+      throw new RequestError(say('terminal-stopped-while-opening', { node: this.node }));
     }
     const stream = session.stream;
     const deliver = (text: string) => {

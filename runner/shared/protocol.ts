@@ -6,6 +6,7 @@
 import type { DiagnosisData } from '../grade/diagnosis.ts';
 import type { RunnerActionName } from '../kinds/registry.ts';
 import type { LabEvent, NodeRunState, VipSnapshot, VrrpState } from './events.ts';
+import type { SentenceData } from './sentences.ts';
 
 export type LabStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
 
@@ -68,8 +69,11 @@ export interface ClassLearnerLab {
   total: number;
   /** The first step not passed yet (undefined: all passed). */
   currentStep?: string;
-  /** The diagnosis code and text of the learner's latest failed check of the current step. */
-  lastFailure?: { code?: string; message: string };
+  /**
+   * The diagnosis code and text of the learner's latest failed check of the current step;
+   * `diagnosis` (added, optional): the same as data, for a page that words it in its own language.
+   */
+  lastFailure?: { code?: string; message: string; diagnosis?: DiagnosisData };
   /** Who holds the VIP now (running holders). */
   vipHolders: string[];
   /** The learner's last action (a message from their page), ms since the epoch. */
@@ -85,8 +89,11 @@ export interface ClassState {
   learners: ClassLearnerLab[];
   /** Joined learners with no lab started yet. */
   idle: { learner: string; name: string; lastActivity: number }[];
-  /** Where most of the class is: the step most learners are on, and its most frequent diagnosis. */
-  stuck?: { lab: string; step: string; learners: number; diagnosis?: { code?: string; message: string; count: number } };
+  /**
+   * Where most of the class is: the step most learners are on, and its most frequent diagnosis
+   * (`data`, added, optional: its newest occurrence as data, for a page in another language).
+   */
+  stuck?: { lab: string; step: string; learners: number; diagnosis?: { code?: string; message: string; count: number; data?: DiagnosisData } };
   maxSessions: number;
 }
 
@@ -121,6 +128,8 @@ export interface StepVerdict {
   diagnoses?: DiagnosisData[];
   /** Added, optional: the verdict of a check the page asked for on its own (`step.check` with `auto`). */
   auto?: boolean;
+  /** Added, optional: a check that could not run says so as a sentence (runner/shared/sentences.ts), `message` its English. */
+  sentence?: SentenceData;
 }
 
 export type ServerMessage =
@@ -137,6 +146,8 @@ export type ServerMessage =
       title_zh?: string;
       steps: { id: string; title: string; title_zh?: string; action?: RunnerActionName; button?: string; node?: string; actionNodes?: string[]; commands?: { node: string; command: string }[] }[];
       editable: string[];
+      /** Added, optional: false when the workbench was started with --no-solutions (an exam): the page offers hints, not the reference solution. */
+      solutions?: boolean;
     }
   /**
    * `canonicalSubnet`: the subnet the tutorial's text names; when `subnet` differs (a classroom
@@ -144,7 +155,7 @@ export type ServerMessage =
    * (idle timeout or lifetime, whichever is first), if it will be. `vips`: every VIP of the lab,
    * the first being `vip` (master-master has two).
    */
-  | { type: 'lab.state'; status: LabStatus; vip?: string; vips?: string[]; subnet?: string; canonicalSubnet?: string; nodes: NodeInfo[]; message?: string; expiresAt?: number }
+  | { type: 'lab.state'; status: LabStatus; vip?: string; vips?: string[]; subnet?: string; canonicalSubnet?: string; nodes: NodeInfo[]; message?: string; expiresAt?: number; /** Added, optional: `message` as a sentence, for a page in another language. */ sentence?: SentenceData }
   /** The copy will be removed at `at` (idle: no activity from the learner; lifetime: its maximum age). */
   | { type: 'lab.expiring'; at: number; reason: 'idle' | 'lifetime'; /** The limit that runs out: the idle timeout or the lifetime. */ limitMs?: number }
   | ClassState
@@ -170,4 +181,5 @@ export type ServerMessage =
    * classroom copy's own addresses in place of the tutorial's.
    */
   | { type: 'solution.files'; node: string; files: { path: string; content: string }[] }
-  | { type: 'error'; message: string };
+  /** `sentence` (added, optional): `message` as a sentence (runner/shared/sentences.ts), for a page in another language. */
+  | { type: 'error'; message: string; sentence?: SentenceData };

@@ -7,6 +7,7 @@
  */
 import { TERMINAL_SCROLLBACK_BYTES, type ClassState, type ClientMessage, type ServerMessage } from '../../../../runner/shared/protocol.ts';
 import { AckCounter } from './flow-control.ts';
+import { sentenceText } from './sentence-text.ts';
 import { LabConnection, type BackoffOptions, type ConnectionState, type SocketFactory, type Timers } from './socket-client.ts';
 import type { TerminalSink } from './session.ts';
 
@@ -33,6 +34,8 @@ export interface ClassSessionOptions {
   makeReactive?: <T extends object>(state: T) => T;
   timers?: Timers;
   backoff?: BackoffOptions;
+  /** The page's language (VitePress's "en-US", "zh-CN"): the runner's errors are worded in it when they carry a sentence. */
+  lang?: string;
 }
 
 export class ClassSession {
@@ -46,8 +49,10 @@ export class ClassSession {
   private backlog = '';
   private readonly acks: AckCounter;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly lang: string | undefined;
 
   constructor(options: ClassSessionOptions) {
+    this.lang = options.lang;
     const make = options.makeReactive ?? (<T extends object>(s: T) => s);
     this.state = make<ClassViewState>({ connection: 'connecting', everOpened: false, class: null, watching: null, lastError: '' });
     this.connection = new LabConnection({
@@ -168,7 +173,7 @@ export class ClassSession {
         if (this.state.watching?.node === message.node) this.sink?.exit(message.code);
         return;
       case 'error':
-        this.state.lastError = message.message;
+        this.state.lastError = sentenceText(message, this.lang);
         return;
       default:
         return;

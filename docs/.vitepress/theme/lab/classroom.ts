@@ -4,6 +4,9 @@
  * runner) is single-learner mode, as before. Joining (POST /api/join) sets the learner's cookie,
  * which the lab socket then carries.
  */
+import type { SentenceData } from '../../../../runner/shared/sentences.ts';
+import { sentenceText } from './sentence-text.ts';
+import { translate } from './strings.ts';
 
 export interface Learner {
   id: string;
@@ -44,8 +47,16 @@ export async function readAdmission(fetch: FetchLike): Promise<Admission> {
   return SINGLE;
 }
 
-/** status 0: the runner could not be reached. `error`: the runner's own sentence, when it gave one. */
-export type JoinResult = { ok: true; learner: Learner } | { ok: false; status: number; error?: string };
+/**
+ * status 0: the runner could not be reached. `error`: the runner's own sentence in English, when it
+ * gave one; `sentence`: the same as a code and params (a runner that words its errors for any page).
+ */
+export type JoinResult = { ok: true; learner: Learner } | { ok: false; status: number; error?: string; sentence?: SentenceData };
+
+function isSentence(value: unknown): value is SentenceData {
+  const v = value as Partial<SentenceData> | null;
+  return !!v && typeof v === 'object' && typeof v.code === 'string' && !!v.params && typeof v.params === 'object';
+}
 
 export async function joinClass(fetch: FetchLike, name: string, code: string): Promise<JoinResult> {
   let res: Awaited<ReturnType<FetchLike>>;
@@ -58,7 +69,18 @@ export async function joinClass(fetch: FetchLike, name: string, code: string): P
   } catch {
     return { ok: false, status: 0 };
   }
-  const body = (await res.json().catch(() => null)) as { learner?: unknown; error?: unknown } | null;
+  const body = (await res.json().catch(() => null)) as { learner?: unknown; error?: unknown; sentence?: unknown } | null;
   if (res.ok && isLearner(body?.learner)) return { ok: true, learner: body.learner };
-  return { ok: false, status: res.status, ...(typeof body?.error === 'string' ? { error: body.error } : {}) };
+  return {
+    ok: false,
+    status: res.status,
+    ...(typeof body?.error === 'string' ? { error: body.error } : {}),
+    ...(typeof body?.error === 'string' && isSentence(body.sentence) ? { sentence: body.sentence } : {}),
+  };
+}
+
+/** Why joining failed, in the page's language: the runner's sentence when it gave one, else what the status says. */
+export function joinFailureText(result: Extract<JoinResult, { ok: false }>, lang: string | undefined): string {
+  if (result.error !== undefined) return sentenceText({ message: result.error, sentence: result.sentence }, lang);
+  return result.status === 0 ? translate(lang, 'join.unreachable') : translate(lang, 'join.failed', { status: result.status });
 }

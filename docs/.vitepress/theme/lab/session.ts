@@ -9,6 +9,7 @@ import { AckCounter } from './flow-control.ts';
 import { clientId, loadProgress, saveProgress, type KeyValueStorage } from './progress-storage.ts';
 import { LabConnection, type BackoffOptions, type SocketFactory, type Timers } from './socket-client.ts';
 import { ownAddressText } from './page-addresses.ts';
+import { sentenceText } from './sentence-text.ts';
 import { LabStore } from './store.ts';
 import { translator } from './strings.ts';
 import { terminalInputFor } from './terminal-input.ts';
@@ -411,7 +412,7 @@ export class LabSession implements TerminalHost {
       case 'error': {
         // Errors carry no request id. One for a pending file request is (most likely) its answer:
         // the runner answers each request in turn, and file requests are the only slow ones.
-        this.filePending.shift()?.fail(message.message, false);
+        this.filePending.shift()?.fail(sentenceText(message, this.options.lang), false);
         return;
       }
       default:

@@ -7,6 +7,7 @@ import type { LabEvent } from '../../../../runner/shared/events.ts';
 import type { LabStatus, NodeInfo, ServerMessage, StepVerdict } from '../../../../runner/shared/protocol.ts';
 import { appendTimeline, TimelineBuilder, type TimelineEntry } from './timeline.ts';
 import { mergeVerdicts, type Verdicts } from './progress-storage.ts';
+import { sentenceText } from './sentence-text.ts';
 import type { ConnectionState } from './socket-client.ts';
 import { actionButtonText, clockText, joinAnd, translator, uiLang, type Translate } from './strings.ts';
 
@@ -50,6 +51,8 @@ export interface LabViewState {
   steps: StepInfo[];
   /** Nodes whose /etc/keepalived/ the page may edit (from the welcome message). */
   editable: string[];
+  /** The page may show the reference solution (false: the workbench runs with --no-solutions). */
+  solutions: boolean;
   /** 'unknown' until the runner has said (or when it cannot be reached). */
   status: LabStatus | 'unknown';
   statusMessage: string;
@@ -82,6 +85,7 @@ export function initialLabState(lab: string, verdicts: Verdicts = {}): LabViewSt
     title: '',
     steps: [],
     editable: [],
+    solutions: true,
     status: 'unknown',
     statusMessage: '',
     vip: '',
@@ -125,7 +129,7 @@ export interface LabStoreOptions {
    */
   progressFromRunner?: boolean;
   now?: () => number;
-  /** The page's language (VitePress's "en-US", "zh-CN"): the steps' titles and buttons, and the timeline's lines. */
+  /** The page's language (VitePress's "en-US", "zh-CN"): the steps' titles and buttons, the timeline's lines, the runner's sentences. */
   lang?: string;
 }
 
@@ -197,6 +201,7 @@ export class LabStore {
           commands: Array.isArray(step.commands) ? step.commands.filter(isCommand) : [],
         }));
         s.editable = [...message.editable];
+        s.solutions = message.solutions !== false;
         return;
       case 'lab.state': {
         const fresh = message.status === 'starting' && s.status !== 'starting';
@@ -207,7 +212,8 @@ export class LabStore {
           this.fieldTimes.clear();
         }
         s.status = message.status;
-        s.statusMessage = message.message ?? '';
+        // In the page's language when the runner sent the sentence (a zh page: "正在启动 lb1、lb2…").
+        s.statusMessage = message.message === undefined ? '' : sentenceText({ message: message.message, sentence: message.sentence }, this.lang);
         s.vip = message.vip ?? '';
         s.vips = message.vips ?? (message.vip ? [message.vip] : []);
         s.subnet = message.subnet ?? '';
@@ -249,7 +255,7 @@ export class LabStore {
         this.setVerdicts(mergeVerdicts(this.progressFromRunner ? {} : s.verdicts, message.verdicts));
         return;
       case 'error': {
-        s.lastError = { message: message.message, at: this.now() };
+        s.lastError = { message: sentenceText(message, this.lang), at: this.now() };
         // The runner refused something: a check it never started will not come back.
         const checks: Record<string, CheckPhase> = {};
         for (const [step, phase] of Object.entries(s.checks)) if (phase === 'running') checks[step] = phase;

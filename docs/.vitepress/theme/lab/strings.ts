@@ -74,6 +74,12 @@ export const STRINGS = {
   'class.unwatch': { en: 'Stop watching', zh: '停止查看' },
   'class.watchHint': { en: "Press a Watch button to follow a learner's terminal here, read-only.", zh: '点击“查看”按钮，可在此只读跟随学员的终端。' },
   'class.watchEnded': { en: "[the shell ended (exit {code})]", zh: '[shell 已结束（退出码 {code}）]' },
+  // A learner's lab status, in the row beside the lab's name (English: the runner's own words).
+  'class.status.running': { en: 'running', zh: '运行中' },
+  'class.status.starting': { en: 'starting', zh: '启动中' },
+  'class.status.stopping': { en: 'stopping', zh: '停止中' },
+  'class.status.stopped': { en: 'stopped', zh: '已停止' },
+  'class.status.failed': { en: 'failed', zh: '启动失败' },
 
   // ---- the lab widget: its bar and notices ----
   'lab.heading': { en: 'Lab: {title}', zh: '实验：{title}' },
@@ -221,6 +227,11 @@ export const STRINGS = {
 
   // ---- side by side (a wide screen): the tutorial beside the workbench ----
   'split.divider': { en: 'Tutorial | lab: drag, or use the arrow keys, to share the screen', zh: '教程 | 实验：拖动或用方向键调整两边的宽度' },
+  'layout.label': { en: 'Page layout', zh: '页面布局' },
+  'layout.split': { en: 'Side by side', zh: '并排' },
+  'layout.stacked': { en: 'Stacked', zh: '上下' },
+  'layout.splitHint': { en: 'The tutorial on the left, the lab beside it at full height', zh: '教程在左，实验在右并占满窗口高度' },
+  'layout.stackedHint': { en: "The lab back in the page, between the tutorial's paragraphs", zh: '把实验放回页面中，夹在教程的段落之间' },
 
   // ---- steps that check themselves, hints, the reference solution ----
   'steps.autoNote': {
