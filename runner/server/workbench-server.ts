@@ -14,6 +14,7 @@ import { EnginePlacer } from '../classroom/placement.ts';
 import { LABEL_INSTANCE, LABEL_OWNER } from '../engine/labels.ts';
 import { removeLabCopies } from '../engine/lab-instance.ts';
 import { HotPool, POOL_INSTANCE_PREFIX } from './hot-pool.ts';
+import type { LabPolicy } from './lab-rules.ts';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
@@ -44,6 +45,8 @@ export interface WorkbenchServerOptions {
   engine: EngineProvider;
   labsDir?: string;
   log?: (line: string) => void;
+  /** false (`--no-solutions`): pages offer hints, never the reference solution (an exam). Default true. */
+  solutions?: boolean;
   /**
    * Classroom mode: learners join with a code and each gets their own copies; the WebSocket needs a
    * session (or the instructor's key). Without it: single-learner mode.
@@ -87,12 +90,17 @@ export async function startWorkbenchServer(opts: WorkbenchServerOptions): Promis
   const host = opts.host ?? DEFAULT_HOST;
   const siteDir = opts.siteDir ?? DEFAULT_SITE_DIR;
   const log = opts.log ?? ((line: string) => process.stderr.write(`kalab: ${line}\n`));
-  const hub = new LabHub(opts.engine, log, opts.labsDir);
+  const policy: LabPolicy = { solutions: opts.solutions ?? true };
+  const hub = new LabHub(opts.engine, log, opts.labsDir, policy);
   const store = opts.classroom ? new ClassroomStore(opts.classroom.statePath) : undefined;
   // The class owns its learners' labs, so that a workbench started again on it takes them back;
   // a dead workbench's labs are still reaped once the grace passes with no successor.
   if (opts.classroom && store) ownAsClass(store.ensureClass().id, `${opts.classroom.statePath}.lock`, CLASS_ADOPT_GRACE_MS);
-  const hotPool = opts.classroom?.hotPoolSize ? new HotPool({ engine: opts.engine, log, size: opts.classroom.hotPoolSize, subnetPool: opts.classroom.pool }) : undefined;
+  // The pool fills into the room the class leaves on the host (the classroom is made below).
+  let classroomRef: Classroom | undefined;
+  const hotPool = opts.classroom?.hotPoolSize
+    ? new HotPool({ engine: opts.engine, log, size: opts.classroom.hotPoolSize, subnetPool: opts.classroom.pool, room: () => classroomRef?.roomForPool() ?? 0 })
+    : undefined;
   if (hotPool) await removeStalePoolCopies(opts.engine);
   const placer = opts.classroom?.engines?.length
     ? new EnginePlacer(
@@ -115,8 +123,10 @@ export async function startWorkbenchServer(opts: WorkbenchServerOptions): Promis
           pool: opts.classroom.pool,
           ...(hotPool ? { hotPool } : {}),
           ...(opts.labsDir ? { labsDir: opts.labsDir } : {}),
+          policy,
         })
       : undefined;
+  classroomRef = classroom;
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     if (classroom && store && (await handleClassroomRequest(classroom, store, req, res, Boolean(opts.classroom?.secureCookies)))) return;

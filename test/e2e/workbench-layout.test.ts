@@ -11,7 +11,10 @@
  * keys) refits the terminal (its columns change) and is remembered across a reload. `start` and
  * `failover` pass without anyone pressing Check. A step's hint names what to do; "Show solution"
  * opens lb1's editor tab on a diff of lb1's file against the reference, which a button copies into
- * the editor. A narrow window keeps the stacked page and its "dock to bottom".
+ * the editor. The bar's layout choice turns the split off ("Stacked": the widget back in the page,
+ * the reader's place kept, the terminal refitted and working), is remembered across a reload, and
+ * turns it on again with the divider where it was. A narrow window keeps the stacked page and its
+ * "dock to bottom", and offers no choice.
  *
  * Screenshots in test-results/: layout-1366.png, layout-1920.png, layout-solution.png, layout-narrow.png.
  */
@@ -299,10 +302,72 @@ describe('the lab page side by side, self-checking steps, hints and the solution
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
   });
 
+  it('"Stacked" puts the workbench back in the page, remembered across a reload; "Side by side" brings the split back', async () => {
+    const isSplit = () => page.evaluate(() => document.documentElement.classList.contains('kalab-split'));
+    const toggle = page.locator('[data-layout-toggle]');
+    expect(await toggle.isVisible()).toBe(true);
+    expect(await textOf(page, '[data-layout="split"]')).toBe('Side by side');
+    expect(await textOf(page, '[data-layout="stacked"]')).toBe('Stacked');
+    expect(await toggle.locator('[data-layout="split"]').getAttribute('aria-pressed')).toBe('true');
+    const share = await page.locator('[data-split-divider]').getAttribute('aria-valuenow');
+    const splitCols = await terminalCols(page, 'lb1');
+    // The previous test left "Classic mistakes" at the top of the tutorial pane: the reader's place.
+    expect((await box(page, '.vp-doc #classic-mistakes')).y).toBeLessThan(64 + 120);
+
+    await toggle.locator('[data-layout="stacked"]').click();
+    await expect.poll(isSplit, { message: 'the split is off' }).toBe(false);
+    expect(await page.locator('[data-split-divider]').count()).toBe(0);
+    expect(await toggle.locator('[data-layout="stacked"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.evaluate(() => localStorage.getItem('kalab:layout'))).toBe('stacked');
+    // The stacked page: VitePress's sidebar is back, the widget is in the text's flow (not fixed) and the window scrolls.
+    expect(await page.locator('.VPSidebar').isVisible()).toBe(true);
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.kalab-lab')!).position)).toBe('static');
+    const doc = await box(page, '.vp-doc');
+    const widget = await box(page, '.kalab-lab');
+    expect(widget.x).toBeGreaterThanOrEqual(doc.x - 1);
+    expect(widget.x + widget.width).toBeLessThanOrEqual(doc.x + doc.width + 1);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight)).toBe(true);
+    // The reader's place is kept: the heading that was at the top of the pane is in the window's view.
+    await expect
+      .poll(
+        async () => {
+          const b = await box(page, '.vp-doc #classic-mistakes');
+          return b.y >= 0 && b.y + b.height <= page.viewportSize()!.height;
+        },
+        { timeout: 5000, message: 'the heading the reader was at is still in view' },
+      )
+      .toBe(true);
+    // The terminal fits the text column (narrower than the right pane was) and still takes commands.
+    await expect.poll(() => terminalCols(page, 'lb1'), { timeout: 5000, message: "lb1's terminal refits to the text column" }).toBeLessThan(splitCols);
+    await showTab(page, 'term:lb1');
+    await typeLine(page, 'echo stacked-$((40+2))');
+    await waitForTerminal(page, 'lb1', /^stacked-42$/m);
+
+    // A reload keeps the choice (nothing is unsaved since the last reload: no dialog to answer).
+    await page.reload();
+    await page.locator('.kalab-lab[data-connection="open"][data-status="running"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => toggle.locator('[data-layout="stacked"]').getAttribute('aria-pressed'), { timeout: 5000 }).toBe('true');
+    expect(await isSplit()).toBe(false);
+    expect(await page.locator('[data-split-divider]').count()).toBe(0);
+
+    // And back: the split as it was, the divider at the learner's share.
+    await toggle.locator('[data-layout="split"]').click();
+    await expect.poll(isSplit, { message: 'the split is on again' }).toBe(true);
+    expect(await page.locator('[data-split-divider]').getAttribute('aria-valuenow')).toBe(share);
+    expect(await page.evaluate(() => localStorage.getItem('kalab:layout'))).toBe('split');
+    expect(await page.locator('.VPSidebar').isVisible()).toBe(false);
+    const pane = await box(page, '.kalab-lab');
+    expect(pane.y).toBe(64);
+    expect(Math.round(pane.y + pane.height)).toBe(1080);
+    await expect.poll(() => terminalCols(page, 'lb1'), { timeout: 5000, message: "lb1's terminal refits to the right pane" }).toBeGreaterThan(splitCols - 2);
+  });
+
   it('a narrow window keeps the stacked page, and docking the terminals still works', async () => {
     await page.setViewportSize({ width: 1100, height: 900 });
     await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('kalab-split'))).toBe(false);
     expect(await page.locator('[data-split-divider]').count()).toBe(0);
+    // Nothing to choose: a narrow window stacks whatever this browser chose.
+    expect(await page.locator('[data-layout-toggle]').count()).toBe(0);
     await page.locator('[data-action="dock"]').click();
     await page.locator('.kalab-panes.is-docked').waitFor();
     const term = await box(page, '[data-terminal="lb1"]');

@@ -60,3 +60,33 @@ describe('readReferenceFiles', () => {
     expect(() => requireEditableNode(definition, 'lb9')).toThrow(/has no node "lb9"/);
   });
 });
+
+describe('a workbench started with --no-solutions (an exam)', () => {
+  const { definition, dir } = loadLab('basic-vip');
+
+  it('tells the page so in its welcome, and refuses solution.read with one sentence', async () => {
+    const { LiveLab } = await import('../../runner/server/live-lab.ts');
+    const { welcomeFor } = await import('../../runner/server/lab-rules.ts');
+    const { LabStore } = await import('../../docs/.vitepress/theme/lab/store.ts');
+    expect(welcomeFor(definition).solutions).toBeUndefined(); // on by default: older pages see no change
+    expect(welcomeFor(definition, { solutions: false }).solutions).toBe(false);
+
+    const exam = new LiveLab(definition, () => Promise.reject(new Error('no engine in unit tests')), () => undefined, undefined, dir, { solutions: false });
+    const sent: unknown[] = [];
+    const peer = { id: 1, send: (m: unknown) => void sent.push(m) };
+    expect(() => exam.readSolution(peer, 'lb1')).toThrow(/does not show the reference solution \(started with --no-solutions\)/);
+    expect(sent).toEqual([]);
+
+    // The page hides "Show solution" and the editor's Reference button when told.
+    const store = new LabStore('basic-vip');
+    expect(store.state.solutions).toBe(true);
+    store.apply(welcomeFor(definition, { solutions: false }));
+    expect(store.state.solutions).toBe(false);
+    store.apply(welcomeFor(definition));
+    expect(store.state.solutions).toBe(true);
+
+    const open = new LiveLab(definition, () => Promise.reject(new Error('no engine in unit tests')), () => undefined, undefined, dir);
+    open.readSolution(peer, 'lb1');
+    expect(sent).toEqual([expect.objectContaining({ type: 'solution.files', node: 'lb1' })]);
+  });
+});

@@ -1,13 +1,22 @@
-/** The side-by-side lab page's divider (docs/.vitepress/theme/lab/split-layout.ts): bounds, keys, storage. */
+/**
+ * The side-by-side lab page (docs/.vitepress/theme/lab/split-layout.ts): when the page is a split
+ * and the learner's choice of layout, and the divider's bounds, keys and storage.
+ */
 import { describe, expect, it } from 'vitest';
 import type { KeyValueStorage } from '../../docs/.vitepress/theme/lab/progress-storage.ts';
 import {
+  DEFAULT_LAYOUT,
   DEFAULT_SPLIT,
+  LAYOUT_STORAGE_KEY,
   MIN_TUTORIAL_PX,
   MIN_WORKBENCH_PX,
   SPLIT_STORAGE_KEY,
+  canSplit,
   clampSplit,
+  isSplit,
+  loadLayout,
   loadSplit,
+  saveLayout,
   saveSplit,
   splitBounds,
   splitFromKey,
@@ -22,6 +31,55 @@ class MapStorage implements KeyValueStorage {
   setItem = (k: string, v: string) => void this.map.set(k, v);
   removeItem = (k: string) => void this.map.delete(k);
 }
+
+describe('side by side or stacked', () => {
+  it('a wide window with a runner is a split until the learner chooses the stacked page', () => {
+    expect(DEFAULT_LAYOUT).toBe('split');
+    expect(isSplit({ wide: true, reachable: true, choice: 'split' })).toBe(true);
+    expect(isSplit({ wide: true, reachable: true, choice: 'stacked' })).toBe(false);
+  });
+
+  it('a narrow window, or a page whose runner never answered, stacks whatever was chosen, and offers no choice', () => {
+    for (const choice of ['split', 'stacked'] as const) {
+      expect(isSplit({ wide: false, reachable: true, choice })).toBe(false);
+      expect(isSplit({ wide: true, reachable: false, choice })).toBe(false);
+    }
+    expect(canSplit({ wide: false, reachable: true })).toBe(false);
+    expect(canSplit({ wide: true, reachable: false })).toBe(false);
+    // Where the split is possible the choice is offered, also while the stacked page is shown (to come back).
+    expect(canSplit({ wide: true, reachable: true })).toBe(true);
+  });
+
+  it('the choice is remembered per browser, beside the divider; a garbled or unreadable entry is the default', () => {
+    const storage = new MapStorage();
+    expect(loadLayout(storage)).toBe('split');
+    saveLayout(storage, 'stacked');
+    expect(storage.map.get(LAYOUT_STORAGE_KEY)).toBe('stacked');
+    expect(loadLayout(storage)).toBe('stacked');
+    saveLayout(storage, 'split');
+    expect(loadLayout(storage)).toBe('split');
+    for (const raw of ['', 'Stacked', 'side-by-side', '1']) {
+      storage.map.set(LAYOUT_STORAGE_KEY, raw);
+      expect(loadLayout(storage), raw).toBe('split');
+    }
+    // The divider's share is a key of its own: choosing a layout leaves it alone.
+    storage.map.set(SPLIT_STORAGE_KEY, '0.5');
+    saveLayout(storage, 'stacked');
+    expect(loadSplit(storage)).toBe(0.5);
+    const broken: KeyValueStorage = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => undefined,
+    };
+    expect(loadLayout(broken)).toBe('split');
+    expect(() => saveLayout(broken, 'stacked')).not.toThrow();
+    expect(loadLayout(null)).toBe('split');
+  });
+});
 
 describe('the divider is remembered per browser', () => {
   it('saves and loads the tutorial share', () => {

@@ -29,6 +29,7 @@ interface StartFlags {
   hotPool: string;
   engine: string[];
   localCapacity?: string;
+  solutions: boolean;
 }
 
 export function registerStart(program: Command): void {
@@ -54,6 +55,7 @@ export function registerStart(program: Command): void {
     )
     .option('--local-capacity <n>', 'classroom with --engine: labs the local engine holds at most (default: --max-sessions)')
     .option('--hot-pool <n>', 'classroom: copies of each lab kept started ahead of time, so that Start is instant', '1')
+    .option('--no-solutions', 'pages offer each step\'s hint but never the reference solution (an exam)')
     .option('--keep-labs', 'classroom: on Ctrl-C leave the learners\' labs running for the next start to take back', false)
     .addHelpText(
       'after',
@@ -128,7 +130,7 @@ async function runStart(flags: StartFlags): Promise<void> {
   const getEngine = () => (engine ??= engineWithImages(progress, { install: true }));
 
   // Listen first: a port in use is reported before minutes of image building.
-  const server = await startWorkbenchServer({ port, host, siteDir: DEFAULT_SITE_DIR, engine: getEngine, ...(classroom ? { classroom } : {}) });
+  const server = await startWorkbenchServer({ port, host, siteDir: DEFAULT_SITE_DIR, engine: getEngine, solutions: flags.solutions, ...(classroom ? { classroom } : {}) });
   const shutdown = waitForShutdown(() => server.close(), progress);
   try {
     await getEngine();

@@ -2,7 +2,9 @@
  * A lab page side by side, on a wide screen: the tutorial in a left pane that scrolls on its own,
  * the workbench (terminals, VIP panel, steps) fixed in the right pane at full height, and a
  * divider between them that the learner drags (or moves with the arrow keys), remembered in this
- * browser. Narrow screens keep the page as it was: the widget in the text, "dock to bottom".
+ * browser. Narrow screens keep the page as it was: the widget in the text, "dock to bottom". A
+ * learner who prefers that page on a wide screen too chooses it in the widget's bar ("Stacked"),
+ * also remembered in this browser.
  *
  * This file is the arithmetic and the storage, so a unit test can hold them; the widget applies it
  * (a class on <html>, the pane's width as a CSS variable, ../components/LabSplitDivider.vue).
@@ -22,6 +24,49 @@ export const MIN_WORKBENCH_PX = 560;
 export const KEY_STEP = 0.02;
 
 export const SPLIT_STORAGE_KEY = 'kalab:split';
+export const LAYOUT_STORAGE_KEY = 'kalab:layout';
+
+/** The learner's choice of page on a wide screen: the split, or the page as narrow screens have it. */
+export type LayoutChoice = 'split' | 'stacked';
+/** Until the learner chooses, a wide screen gets the split. */
+export const DEFAULT_LAYOUT: LayoutChoice = 'split';
+
+export interface LayoutConditions {
+  /** The window is at least SPLIT_MIN_VIEWPORT wide. */
+  wide: boolean;
+  /** The runner answered: the widget is more than its note (a static copy keeps its plain page). */
+  reachable: boolean;
+  choice: LayoutChoice;
+}
+
+/** Whether a split is possible here at all, so the choice between the two layouts is worth offering. */
+export function canSplit(c: Omit<LayoutConditions, 'choice'>): boolean {
+  return c.wide && c.reachable;
+}
+
+/** Whether the page is a split now: where one is possible, unless the learner chose the stacked page. */
+export function isSplit(c: LayoutConditions): boolean {
+  return canSplit(c) && c.choice === 'split';
+}
+
+/** The learner's layout, as stored (the default when never chosen, or storage unavailable or garbled). */
+export function loadLayout(storage: KeyValueStorage | null): LayoutChoice {
+  let raw: string | null = null;
+  try {
+    raw = storage?.getItem(LAYOUT_STORAGE_KEY) ?? null;
+  } catch {
+    return DEFAULT_LAYOUT;
+  }
+  return raw === 'split' || raw === 'stacked' ? raw : DEFAULT_LAYOUT;
+}
+
+export function saveLayout(storage: KeyValueStorage | null, choice: LayoutChoice): void {
+  try {
+    storage?.setItem(LAYOUT_STORAGE_KEY, choice);
+  } catch {
+    // Storage disabled or full: the choice lasts as long as the page.
+  }
+}
 
 /** The shares of the window the tutorial pane may take at this width. */
 export function splitBounds(viewportWidth: number): { min: number; max: number } {

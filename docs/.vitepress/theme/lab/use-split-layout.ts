@@ -1,8 +1,8 @@
 /**
  * The lab widget's side of the side-by-side page (./split-layout.ts has the arithmetic, ../split.css
- * the layout): whether the page is a split now (a wide window, and a runner that answered: a static
- * copy of the site keeps its plain page), the divider's share (stored per browser), and what moves
- * with the layout:
+ * the layout): whether the page is a split now (a wide window, a runner that answered: a static
+ * copy of the site keeps its plain page, and the learner has not chosen the stacked page), the
+ * divider's share and that choice (both stored per browser), and what moves with the layout:
  * - entering or leaving the split keeps the reader's place (the block at the top of the text stays
  *   at the top);
  * - in the split, the tutorial pane scrolls on its own, so the page's own links to a heading
@@ -13,9 +13,22 @@
  */
 import { computed, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 import type { KeyValueStorage } from './progress-storage.ts';
-import { DEFAULT_SPLIT, SPLIT_MEDIA_QUERY, loadSplit, saveSplit, splitWidthPx } from './split-layout.ts';
+import {
+  DEFAULT_SPLIT,
+  SPLIT_MEDIA_QUERY,
+  canSplit,
+  isSplit,
+  loadLayout,
+  loadSplit,
+  saveLayout,
+  saveSplit,
+  splitWidthPx,
+  type LayoutChoice,
+} from './split-layout.ts';
 
 export const SPLIT_CLASS = 'kalab-split';
+/** How long after a layout switch the reader's place is held while the page settles. */
+const SETTLE_MS = 1000;
 /** The left pane: VitePress's content area, made a scroll container by ../split.css. */
 const PANE_SELECTOR = '.VPContent';
 /** Room left above a heading scrolled to the top of the pane. */
@@ -36,7 +49,10 @@ export function useSplitLayout(options: SplitLayoutOptions) {
   const wide = ref(media.matches);
   const viewportWidth = ref(window.innerWidth);
   const splitFraction = ref(loadSplit(options.storage) ?? DEFAULT_SPLIT);
-  const split = computed(() => wide.value && options.reachable.value);
+  const layout = ref<LayoutChoice>(loadLayout(options.storage));
+  /** The two layouts are worth a choice only where a split is possible (narrow screens always stack). */
+  const layoutChoosable = computed(() => canSplit({ wide: wide.value, reachable: options.reachable.value }));
+  const split = computed(() => isSplit({ wide: wide.value, reachable: options.reachable.value, choice: layout.value }));
 
   const onMedia = () => (wide.value = media.matches);
   const onResize = () => (viewportWidth.value = window.innerWidth);
@@ -48,12 +64,24 @@ export function useSplitLayout(options: SplitLayoutOptions) {
     else html.style.removeProperty('--kalab-split-left');
   }
 
-  /** The tutorial's block nearest the top of what the reader sees (below the navigation bar). */
-  function readingAnchor(): Element | undefined {
+  /**
+   * The reader's place: the tutorial's block at the top of what they see (below the navigation
+   * bar), and how far into it that top is, as a fraction of its height (the text reflows at
+   * another width, so pixels would not name the same line).
+   */
+  function readingAnchor(): { block: Element; into: number } | undefined {
     const top = split.value ? (pane()?.getBoundingClientRect().top ?? 0) : navHeight();
     const blocks = document.querySelectorAll('.vp-doc > *:not(.kalab-workbench)');
-    for (const block of Array.from(blocks)) if (block.getBoundingClientRect().bottom > top + 1) return block;
+    for (const block of Array.from(blocks)) {
+      const r = block.getBoundingClientRect();
+      if (r.bottom > top + 1) return { block, into: r.height > 0 ? Math.max(0, top - r.top) / r.height : 0 };
+    }
     return undefined;
+  }
+
+  /** Put the reader's place back at the top of what they see. */
+  function restorePlace(place: { block: Element; into: number }) {
+    bringToTop(place.block, 'auto', -place.into * place.block.getBoundingClientRect().height);
   }
 
   /** Put `el` at the top of what the reader sees, in whichever layout the page has now. */
@@ -66,6 +94,20 @@ export function useSplitLayout(options: SplitLayoutOptions) {
     }
   }
 
+  /**
+   * Keep the reader's place at the top while the new layout settles: the sidebar comes back, the terminal
+   * refits and the widget's height changes for a few frames after the switch, each of which would
+   * push the reader's place out of view. Afterwards, scrolling is the reader's own again.
+   */
+  function keepAtTop(place: { block: Element; into: number }) {
+    restorePlace(place);
+    const doc = document.querySelector('.vp-doc');
+    if (!doc || typeof ResizeObserver === 'undefined') return;
+    const resized = new ResizeObserver(() => restorePlace(place));
+    resized.observe(doc);
+    window.setTimeout(() => resized.disconnect(), SETTLE_MS);
+  }
+
   // Entering or leaving the split: the class, the width, and the reader's place kept.
   watch(
     split,
@@ -73,7 +115,7 @@ export function useSplitLayout(options: SplitLayoutOptions) {
       const anchor = was === undefined ? undefined : readingAnchor();
       html.classList.toggle(SPLIT_CLASS, on);
       applyWidth();
-      if (anchor) requestAnimationFrame(() => bringToTop(anchor));
+      if (anchor) requestAnimationFrame(() => keepAtTop(anchor));
       else if (on && location.hash) requestAnimationFrame(() => scrollToId(decodeURIComponent(location.hash.slice(1))));
     },
     { immediate: true },
@@ -133,6 +175,13 @@ export function useSplitLayout(options: SplitLayoutOptions) {
     split,
     splitFraction,
     viewportWidth,
+    layout,
+    layoutChoosable,
+    /** The learner chose a layout: apply it (the watch on `split` keeps their place) and remember it. */
+    chooseLayout(choice: LayoutChoice) {
+      layout.value = choice;
+      saveLayout(options.storage, choice);
+    },
     /** The divider moves (drag, keys). */
     moveSplit(fraction: number) {
       splitFraction.value = fraction;
