@@ -5,13 +5,13 @@
  * the instructor the same class. Limits: how many copies run at once, an idle timeout and a
  * lifetime per copy (with a warning to the learner's page first).
  */
-import { loadLab } from '../lab/registry.ts';
-import { LabDefinitionError, KalabError } from '../shared/errors.ts';
 import { LABS_DIR } from '../shared/paths.ts';
 import type { ClassLearnerLab, ClassState, StepVerdict } from '../shared/protocol.ts';
+import { say, type Sentence } from '../shared/sentences.ts';
+import { requireLab, type LabPolicy } from '../server/lab-rules.ts';
 import { LiveLab, type EngineProvider } from '../server/live-lab.ts';
 import { RequestError } from '../server/request-error.ts';
-import { ClassroomStore, type ClassRow, type LearnerRow } from './store.ts';
+import { ClassroomStore, type ClassRow, type LearnerRow, type VerdictRow } from './store.ts';
 import { stuckSummary } from './stuck.ts';
 import type { HotPool } from '../server/hot-pool.ts';
 import type { EnginePlacer } from './placement.ts';
@@ -33,18 +33,20 @@ export interface ClassroomOptions {
   /** Several engines: where each lab goes (without it, every lab is on `engine`). */
   placer?: EnginePlacer;
   labsDir?: string;
+  /** What learners' pages may see (--no-solutions). */
+  policy?: LabPolicy;
 }
 
 /** The learner's page is warned this long before its copy is removed. */
 export const EXPIRY_WARNING_MS = 5 * 60_000;
 
-/** A join error the server turns into an HTTP status. */
-export class JoinError extends KalabError {
+/** A join error the server turns into an HTTP status (its JSON carries the sentence too). */
+export class JoinError extends RequestError {
   constructor(
-    message: string,
+    sentence: Sentence,
     readonly status: number,
   ) {
-    super(message);
+    super(sentence);
   }
 }
 
@@ -87,10 +89,10 @@ export class Classroom {
   /** A learner joins: the name they gave and the class's code; returns their session token. */
   join(name: string, code: string): { learner: LearnerRow; token: string } {
     const trimmed = name.trim();
-    if (code.trim().toUpperCase() !== this.info.joinCode) throw new JoinError('That join code is not this class\'s: ask your instructor for the code on the screen.', 403);
-    if (!NAME.test(trimmed)) throw new JoinError('Enter your name (1 to 40 characters, no < or >) to join.', 400);
+    if (code.trim().toUpperCase() !== this.info.joinCode) throw new JoinError(say('join-wrong-code', {}), 403);
+    if (!NAME.test(trimmed)) throw new JoinError(say('join-bad-name', {}), 400);
     const joined = this.opts.store.learners().length;
-    if (joined >= this.opts.maxSessions) throw new JoinError(`The class is full (${joined} of ${this.opts.maxSessions} learners): ask your instructor to make room.`, 503);
+    if (joined >= this.opts.maxSessions) throw new JoinError(say('join-class-full', { joined, max: this.opts.maxSessions }), 503);
     const added = this.opts.store.addLearner(trimmed);
     this.changed();
     return added;
@@ -116,16 +118,10 @@ export class Classroom {
 
   /** The learner's copy of a lab, made on first use. */
   lab(learner: LearnerRow, labId: string): LiveLab {
-    if (this.closing) throw new RequestError('The workbench is shutting down.');
+    if (this.closing) throw new RequestError(say('workbench-closing', {}));
     const existing = this.copies.get(key(learner.id, labId));
     if (existing) return existing.live;
-    let definition, labDir;
-    try {
-      ({ definition, dir: labDir } = loadLab(labId, this.opts.labsDir ?? LABS_DIR));
-    } catch (err) {
-      if (err instanceof LabDefinitionError) throw new RequestError(err.message, { cause: err });
-      throw err;
-    }
+    const { definition, dir: labDir } = requireLab(labId, this.opts.labsDir ?? LABS_DIR);
     const saved = this.opts.store.labs().find((l) => l.learnerId === learner.id && l.lab === labId);
     const copy: Copy = { learner, lastActivity: saved?.lastActivity ?? Date.now(), live: undefined as unknown as LiveLab };
     // A learner on a lab page will likely press Start: have a copy of it ready.
@@ -149,13 +145,24 @@ export class Classroom {
         copy.startedAt = undefined;
         this.opts.placer?.release(key(learner.id, labId));
         this.opts.store.removeLab(learner.id, labId);
+        this.opts.hotPool?.roomChanged();
       },
       onVerdict: (v, code) => {
-        this.opts.store.addVerdict({ learnerId: learner.id, lab: labId, step: v.step, passed: v.passed, message: v.message, code: code ?? null, checkedAt: v.checkedAt, ms: v.ms });
+        this.opts.store.addVerdict({
+          learnerId: learner.id,
+          lab: labId,
+          step: v.step,
+          passed: v.passed,
+          message: v.message,
+          code: code ?? null,
+          checkedAt: v.checkedAt,
+          ms: v.ms,
+          ...diagnosesOf(v),
+        });
         this.changed();
       },
       onChange: () => this.changed(),
-    }, labDir);
+    }, labDir, this.opts.policy);
     this.copies.set(key(learner.id, labId), copy);
     return copy.live;
   }
@@ -179,7 +186,7 @@ export class Classroom {
   /** Reset or stop a learner's copy (the instructor page). */
   async control(action: 'reset' | 'stop', learnerId: string, labId: string): Promise<void> {
     const copy = this.copies.get(key(learnerId, labId));
-    if (!copy) throw new RequestError(`Learner ${learnerId} has no ${labId} lab.`);
+    if (!copy) throw new RequestError(say('no-such-copy', { learner: learnerId, lab: labId }));
     if (action === 'reset') {
       await copy.live.reset();
     } else {
@@ -223,7 +230,7 @@ export class Classroom {
         passed: passed.size,
         total: def.steps.length,
         ...(current ? { currentStep: current.id } : {}),
-        ...(last ? { lastFailure: { ...(last.code ? { code: last.code } : {}), message: last.message } } : {}),
+        ...(last ? { lastFailure: { ...(last.code ? { code: last.code } : {}), message: last.message, ...(last.diagnosis ? { diagnosis: last.diagnosis } : {}) } } : {}),
         vipHolders: copy.live.vipHolders(),
         lastActivity: Math.max(copy.lastActivity, learners.find((l) => l.id === copy.learner.id)?.lastActivity ?? 0),
         engine: copy.engine ?? this.engineName,
@@ -249,6 +256,15 @@ export class Classroom {
     this.listeners.clear();
   }
 
+  /**
+   * How many more copies the hot pool may start: the class's --max-sessions less the learners'
+   * running copies and the copies already waiting in the pool.
+   */
+  roomForPool(): number {
+    const placed = [...this.copies.values()].filter((c) => c.live.holdsPlace).length;
+    return this.opts.maxSessions - placed - (this.opts.hotPool?.total ?? 0);
+  }
+
   private get engineName(): string {
     return this.opts.engineName ?? 'local';
   }
@@ -257,8 +273,7 @@ export class Classroom {
   private guardedEngine(copy: Copy, copyKey: string, wasOn?: string): EngineProvider {
     return async () => {
       const running = [...this.copies.values()].filter((c) => c !== copy && c.live.isLive).length;
-      const full = (held: number, of: number) =>
-        new KalabError(`The class is full (${held} of ${of} labs running): stop a lab you no longer use, or ask your instructor.`);
+      const full = (held: number, of: number) => new RequestError(say('class-full-labs', { running: held, max: of }));
       if (running >= this.opts.maxSessions) throw full(running, this.opts.maxSessions);
       if (!this.opts.placer) return this.opts.engine();
       const capacity = this.opts.placer.load().reduce((sum, e) => sum + e.capacity, 0);
@@ -285,7 +300,12 @@ export class Classroom {
       if (!expiry || !copy.live.isLive) continue;
       if (now >= expiry.at) {
         this.opts.log(`classroom: removing ${copy.learner.name}'s ${copy.live.id} (${expiry.reason === 'idle' ? 'idle' : 'lifetime reached'})`);
-        copy.live.stop().catch((err) => this.opts.log(`classroom: stop failed: ${(err as Error).message}`));
+        // The learner's page says why its lab went (the warning before it may have gone unread).
+        const limitMs = expiry.reason === 'idle' ? this.opts.idleTimeoutMs : this.opts.lifetimeMs;
+        const minutes = Math.max(1, Math.round(limitMs / 60_000));
+        copy.live
+          .stop(expiry.reason === 'idle' ? say('lab-removed-idle', { minutes }) : say('lab-removed-lifetime', { minutes }))
+          .catch((err) => this.opts.log(`classroom: stop failed: ${(err as Error).message}`));
       } else if (now >= expiry.at - EXPIRY_WARNING_MS && copy.warned !== expiry.reason) {
         copy.warned = expiry.reason;
         copy.live.warnExpiry(expiry.at, expiry.reason, expiry.reason === 'idle' ? this.opts.idleTimeoutMs : this.opts.lifetimeMs);
@@ -307,9 +327,14 @@ export class Classroom {
 
 const key = (learnerId: string, lab: string) => `${learnerId}\u0000${lab}`;
 
-/** The newest verdict of each step, as the learner's page shows progress. */
-function latestVerdicts(rows: ReturnType<ClassroomStore['verdicts']>): StepVerdict[] {
+/** A verdict's diagnoses as data, as StepVerdict and the store both hold them. */
+function diagnosesOf(v: Pick<StepVerdict, 'diagnosis' | 'diagnoses'>): Pick<StepVerdict, 'diagnosis' | 'diagnoses'> {
+  return { ...(v.diagnosis ? { diagnosis: v.diagnosis } : {}), ...(v.diagnoses ? { diagnoses: v.diagnoses } : {}) };
+}
+
+/** The newest verdict of each step, as the learner's page shows progress (a reloaded zh page words its diagnoses). */
+export function latestVerdicts(rows: readonly VerdictRow[]): StepVerdict[] {
   const latest = new Map<string, StepVerdict>();
-  for (const r of rows) latest.set(r.step, { step: r.step, passed: r.passed, message: r.message, checkedAt: r.checkedAt, ms: r.ms });
+  for (const r of rows) latest.set(r.step, { step: r.step, passed: r.passed, message: r.message, checkedAt: r.checkedAt, ms: r.ms, ...diagnosesOf(r) });
   return [...latest.values()];
 }

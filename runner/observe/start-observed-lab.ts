@@ -8,6 +8,7 @@
  */
 import type Docker from 'dockerode';
 import { LabInstance, type LabInstanceOptions } from '../engine/lab-instance.ts';
+import { startSlotsOf } from '../engine/start-slots.ts';
 import { mapSolutionAddresses, type Solution } from '../engine/solution.ts';
 import { addressMap } from '../lab/address-map.ts';
 import type { LabDefinition } from '../lab/definition.ts';
@@ -25,6 +26,12 @@ export async function startObservedLab(
   definition: LabDefinition,
   opts: LabInstanceOptions & { solution?: Solution },
 ): Promise<ObservedLab> {
+  // One engine starts a few copies at a time (runner/engine/start-slots.ts); the rest wait their turn.
+  const queued = (ahead: number) => opts.progress?.(`waiting for ${ahead} other lab start(s) on this engine`);
+  return startSlotsOf(docker).run(() => startNow(docker, definition, opts), queued);
+}
+
+async function startNow(docker: Docker, definition: LabDefinition, opts: LabInstanceOptions & { solution?: Solution }): Promise<ObservedLab> {
   const lab = await LabInstance.start(docker, definition, opts);
   const observer = new LabObserver(lab);
   try {

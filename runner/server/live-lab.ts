@@ -13,14 +13,18 @@ import { judgeStep, performAction, type StepResult } from '../grade/step-runner.
 import { addressMap } from '../lab/address-map.ts';
 import type { LabDefinition, NodeName } from '../lab/definition.ts';
 import type { LabObserver } from '../observe/lab-observer.ts';
-import { observeLab, startObservedLab, type ObservedLab } from '../observe/start-observed-lab.ts';
+import { observeLab, startObservedLab } from '../observe/start-observed-lab.ts';
 import type { LabEvent } from '../shared/events.ts';
 import { KalabError } from '../shared/errors.ts';
 import { LABS_DIR } from '../shared/paths.ts';
 import type { LabStatus, NodeInfo, ServerMessage, StepVerdict } from '../shared/protocol.ts';
+import { say, said, type Said, type Sentence } from '../shared/sentences.ts';
 import { readNodeFile, readReferenceFiles, writeNodeFile } from './lab-files.ts';
-import { requireEditable, requireEditableNode, requireNode, requireRunnerAction, requireStep, welcomeFor } from './lab-rules.ts';
+import { OPEN_POLICY, requireEditable, requireEditableNode, requireNode, requireRunnerAction, requireStep, welcomeFor, type LabPolicy } from './lab-rules.ts';
+import type { HotCopy } from './hot-pool.ts';
+import { LearnerActs } from './learner-acts.ts';
 import type { Peer } from './peer.ts';
+import type { PreopenedShells } from './preopened-shells.ts';
 import { RequestError } from './request-error.ts';
 import { StepMeasures } from './step-measures.ts';
 import { TerminalSession } from './terminal-session.ts';
@@ -44,6 +48,8 @@ interface Running {
   abort: AbortController;
   /** The steps the workbench performs itself, measured for their failover figures. */
   measures: StepMeasures;
+  /** Shells a hot-pool copy opened ahead of time, taken by the first term.open of each node. */
+  shells?: PreopenedShells;
 }
 
 /** What makes a classroom learner's copy its own, and how it reports to the classroom. */
@@ -55,7 +61,7 @@ export interface LiveLabCopy {
   /** On start, take the copy back if it is still running (a restarted workbench). */
   adoptRunning: boolean;
   /** A copy started ahead of time (runner/server/hot-pool.ts), if one is ready. */
-  take?(): ObservedLab | undefined;
+  take?(): HotCopy | undefined;
   /** When the copy will be removed, if it will be (idle timeout or lifetime). */
   expiresAt(): number | undefined;
   onStarted(lab: LabInstance, adopted: boolean, engine: string | undefined): void;
@@ -69,10 +75,13 @@ export interface LiveLabCopy {
 
 export class LiveLab {
   private status: LabStatus = 'stopped';
-  private statusMessage?: string;
+  /** What the latest lab.state says beside its status (a start's progress, why it failed or stopped). */
+  private statusSaid?: Said;
   private running?: Running;
   private readonly peers = new Set<Peer>();
   private readonly verdicts = new Map<string, StepVerdict>();
+  /** The learner's last command, signal key or saved file: a terminal step happened no earlier. */
+  private readonly acts = new LearnerActs();
   /** Checks being judged, per step; `manual`: a page pressed Check for it (not only automatic asks). */
   private readonly checksInFlight = new Map<string, { run: Promise<void>; manual: boolean }>();
   /** Start, reset and stop run one at a time, in the order asked. */
@@ -85,6 +94,8 @@ export class LiveLab {
     private readonly copy?: LiveLabCopy,
     /** The lab's folder (its reference solution, for "Show solution"). */
     private readonly labDir: string = path.join(LABS_DIR, definition.id),
+    /** What the page may see (--no-solutions: no reference solution). */
+    private readonly policy: LabPolicy = OPEN_POLICY,
   ) {
     for (const v of copy?.verdicts ?? []) this.verdicts.set(v.step, v);
   }
@@ -120,12 +131,17 @@ export class LiveLab {
     return this.running !== undefined;
   }
 
+  /** Running, or on its way (a start takes a hot-pool copy before it runs): it holds a place on the host. */
+  get holdsPlace(): boolean {
+    return this.running !== undefined || this.status === 'starting';
+  }
+
   // ---- pages ----
 
   /** A page said hello: tell it everything it needs to draw the lab as it is now. */
   attach(peer: Peer): void {
     this.peers.add(peer);
-    peer.send(welcomeFor(this.definition));
+    peer.send(welcomeFor(this.definition, this.policy));
     peer.send(this.stateMessage());
     if (this.running) {
       peer.send(this.vipMessage(this.running));
@@ -167,8 +183,9 @@ export class LiveLab {
     });
   }
 
-  stop(): Promise<void> {
-    return this.queue(() => this.tearDown());
+  /** `why`: said to the pages with the stopped state (a classroom copy removed by its idle timeout). */
+  stop(why?: Sentence): Promise<void> {
+    return this.queue(() => this.tearDown(why));
   }
 
   /**
@@ -195,9 +212,10 @@ export class LiveLab {
 
   private async bringUp(): Promise<void> {
     const started = Date.now();
-    this.setStatus('starting', `starting ${this.definition.nodes.join(', ')} on ${this.definition.subnet}`);
+    this.setStatus('starting', said(say('lab-starting', { nodes: this.definition.nodes, subnet: this.definition.subnet })));
     let instance: LabInstance | undefined;
     let observer: LabObserver | undefined;
+    let shells: PreopenedShells | undefined;
     try {
       const engine = await this.engine();
       const { docker, image } = engine;
@@ -206,20 +224,22 @@ export class LiveLab {
       if (adopted) {
         ({ lab: instance, observer } = await observeLab(adopted));
       } else if (hot) {
-        ({ lab: instance, observer } = hot);
+        ({ lab: instance, observer, shells } = hot);
       } else {
         ({ lab: instance, observer } = await startObservedLab(docker, this.definition, {
           image,
-          progress: (message) => this.setStatus('starting', message),
+          progress: (message, sentence) => this.setStatus('starting', sentence ? said(sentence) : { message }),
           ...(this.copy ? { instance: this.copy.instance, subnet: { pool: engine.pool ?? this.copy.pool } } : {}),
         }));
       }
       this.copy?.onStarted(instance, Boolean(adopted), engine.name);
     } catch (err) {
-      const message = err instanceof KalabError ? err.message : `The lab could not start: ${(err as Error).message}`;
+      // The runner's own errors say what to do in one sentence; anything from below is wrapped.
+      const sentence =
+        err instanceof RequestError ? err.sentence : err instanceof KalabError ? say('start-refused', { error: err.message }) : say('start-failed', { error: (err as Error).message });
       this.log(`${this.id}: start failed: ${(err as Error).stack ?? err}`);
-      this.setStatus('failed', message);
-      throw new RequestError(message, { cause: err });
+      this.setStatus('failed', said(sentence));
+      throw new RequestError(sentence, { cause: err });
     }
     const live: Running = {
       instance,
@@ -228,6 +248,7 @@ export class LiveLab {
       abort: new AbortController(),
       unsubscribe: () => undefined,
       measures: new StepMeasures({ lab: instance, observer }, (event) => this.broadcast({ type: 'timeline', events: [event] })),
+      ...(shells ? { shells } : {}),
     };
     const lastAdvert = new Map<string, string>();
     const keep = isTimelineEvent(lastAdvert);
@@ -239,30 +260,32 @@ export class LiveLab {
       if (event.type === 'vip' || event.type === 'node') this.copy?.onChange();
     });
     this.running = live;
-    this.log(`${this.id}: running on ${instance.addresses.subnet} after ${Date.now() - started} ms`);
-    this.setStatus('running');
+    const ms = Date.now() - started;
+    this.log(`${this.id}: running on ${instance.addresses.subnet} after ${ms} ms`);
+    this.setStatus('running', said(say('lab-started', { subnet: instance.addresses.subnet, ms })));
     this.broadcast(this.vipMessage(live));
     this.broadcast({ type: 'timeline', events: observer.timeline().filter(isTimelineEvent(new Map())) });
   }
 
-  private async tearDown(): Promise<void> {
+  private async tearDown(why?: Sentence): Promise<void> {
     const live = this.running;
     if (!live) {
-      if (this.status !== 'stopped') this.setStatus('stopped');
+      if (this.status !== 'stopped') this.setStatus('stopped', why && said(why));
       return;
     }
-    this.setStatus('stopping');
+    this.setStatus('stopping', said(say('lab-stopping', { nodes: this.definition.nodes })));
     live.abort.abort();
     live.unsubscribe();
     await live.measures.stop();
     for (const t of live.terminals.values()) t.close();
+    live.shells?.close();
     this.running = undefined;
     await live.observer.stop().catch((err) => this.log(`${this.id}: observer stop: ${(err as Error).message}`));
     try {
       await live.instance.teardown();
     } finally {
       this.copy?.onStopped();
-      this.setStatus('stopped');
+      this.setStatus('stopped', why && said(why));
     }
   }
 
@@ -277,7 +300,7 @@ export class LiveLab {
     } catch (err) {
       if (err instanceof KalabError) throw err;
       const frozen = live.observer.view(node).run === 'frozen';
-      throw new RequestError(frozen ? `${node} is frozen: unfreeze it before opening its terminal.` : `Could not open a shell on ${node}: ${(err as Error).message}.`, { cause: err });
+      throw new RequestError(frozen ? say('node-frozen-terminal', { node }) : say('shell-failed', { node, error: (err as Error).message }), { cause: err });
     }
   }
 
@@ -291,7 +314,8 @@ export class LiveLab {
   private terminalOf(live: Running, node: NodeName): TerminalSession {
     let terminal = live.terminals.get(node);
     if (!terminal) {
-      terminal = new TerminalSession(node, (s) => live.instance.shell(node, s));
+      const instance = live.instance;
+      terminal = new TerminalSession(node, async (s) => (await live.shells?.take(node, s)) ?? instance.shell(node, s));
       live.terminals.set(node, terminal);
     }
     return terminal;
@@ -301,11 +325,18 @@ export class LiveLab {
     this.running?.terminals.get(nodeName as NodeName)?.detach(peer);
   }
 
+  /** Keystrokes for a node's shell; a line or a signal key is the learner acting on the lab. */
+  terminalInput(nodeName: string, data: string): Promise<void> {
+    const terminal = this.terminal(nodeName);
+    this.acts.typed(data);
+    return terminal.input(data);
+  }
+
   terminal(nodeName: string): TerminalSession {
     const live = this.requireRunning();
     const node = requireNode(this.definition, nodeName);
     const terminal = live.terminals.get(node);
-    if (!terminal) throw new RequestError(`${node}'s terminal is not open: send term.open first.`);
+    if (!terminal) throw new RequestError(say('terminal-not-open', { node }));
     return terminal;
   }
 
@@ -323,8 +354,8 @@ export class LiveLab {
   // ---- steps ----
 
   /**
-   * Judge a step against the live lab; the learner did the action, so its time is the observer's
-   * last activity. `auto`: the page asked on its own (the lab changed): a failed verdict then does
+   * Judge a step against the live lab; the learner did the action, so its time is the later of
+   * the observer's last activity and the learner's last command (learner-acts.ts). `auto`: the page asked on its own (the lab changed): a failed verdict then does
    * not replace a passed one (only a Check pressed, or a reset, takes a pass away) and is not
    * reported to the classroom (its "where is the class stuck" counts the checks learners ask for).
    */
@@ -345,14 +376,14 @@ export class LiveLab {
       // A step the workbench performed was measured: its Check holds it to its budgets.
       const measure = live.measures.measureOf(step.id);
       try {
-        result = await judgeStep({ lab: live.instance, observer: live.observer }, step, live.observer.lastActivityAt(), live.abort.signal, measure?.startedAt, measure);
+        result = await judgeStep({ lab: live.instance, observer: live.observer }, step, this.acts.actionAt(live.observer.lastActivityAt()), live.abort.signal, measure?.startedAt, measure);
       } catch (err) {
         if (live.abort.signal.aborted) return;
         this.log(`${this.id}: check ${step.id} failed to run: ${(err as Error).stack ?? err}`);
         // Every page showed "checking": every page hears that it could not be judged (not recorded as progress).
-        const message = `The check could not run: ${(err as Error).message}`;
+        const { message, sentence } = said(say('check-could-not-run', { error: (err as Error).message }));
         const automatic = flight.manual ? {} : { auto: true };
-        this.broadcast({ type: 'step.result', verdict: { step: step.id, passed: false, message, checkedAt: Date.now(), ms: Date.now() - started, ...automatic } });
+        this.broadcast({ type: 'step.result', verdict: { step: step.id, passed: false, message, sentence, checkedAt: Date.now(), ms: Date.now() - started, ...automatic } });
         return;
       }
       if (live.abort.signal.aborted) return; // the lab went away under the check: no verdict
@@ -391,6 +422,7 @@ export class LiveLab {
   async writeFile(peer: Peer, nodeName: string, filePath: string, content: string): Promise<void> {
     const { node, path } = requireEditable(this.definition, nodeName, filePath);
     await writeNodeFile(this.requireRunning().instance, node, path, content);
+    this.acts.saved();
     peer.send({ type: 'file.saved', node, path });
   }
 
@@ -400,6 +432,7 @@ export class LiveLab {
    * the tutorial's.
    */
   readSolution(peer: Peer, nodeName: string): void {
+    if (!this.policy.solutions) throw new RequestError(say('solutions-off', {}));
     const node = requireEditableNode(this.definition, nodeName);
     const subnet = this.running?.instance.addresses.subnet;
     const map = subnet && subnet !== this.definition.subnet ? addressMap(this.definition.subnet, subnet) : undefined;
@@ -410,16 +443,15 @@ export class LiveLab {
 
   private requireRunning(): Running {
     if (!this.running) {
-      const what = this.status === 'starting' ? 'is still starting: wait for it to run' : `is ${this.status}: start it first`;
-      throw new RequestError(`Lab ${this.id} ${what}.`);
+      throw new RequestError(this.status === 'starting' ? say('lab-still-starting', { lab: this.id }) : say('lab-not-running', { lab: this.id, status: this.status }));
     }
     return this.running;
   }
 
-  private setStatus(status: LabStatus, message?: string): void {
+  private setStatus(status: LabStatus, what?: Said): void {
     const changed = this.status !== status;
     this.status = status;
-    this.statusMessage = message;
+    this.statusSaid = what;
     this.broadcast(this.stateMessage());
     if (changed) this.copy?.onChange();
   }
@@ -435,7 +467,7 @@ export class LiveLab {
       canonicalSubnet: this.definition.subnet,
       nodes: live ? this.nodeInfo(live) : [],
       ...(this.copy?.expiresAt() ? { expiresAt: this.copy.expiresAt() } : {}),
-      ...(this.statusMessage ? { message: this.statusMessage } : {}),
+      ...(this.statusSaid ? { message: this.statusSaid.message, ...(this.statusSaid.sentence ? { sentence: this.statusSaid.sentence } : {}) } : {}),
     };
   }
 
