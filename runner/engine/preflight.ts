@@ -113,14 +113,19 @@ export function ensureDebootstrap(opts: { progress: Progress; install: boolean }
   });
 }
 
-/** The browser the e2e tests drive: Debian's chromium, installed when allowed. */
+/** A font with Chinese glyphs, so that the screenshots the e2e tests save of /zh/ pages can be read. */
+export const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc';
+
+/** The browser the e2e tests drive: Debian's chromium (and a Chinese font for its screenshots), installed when allowed. */
 export async function ensureChromium(opts: { progress: Progress }): Promise<string> {
-  if (existsSync(CHROMIUM)) return CHROMIUM;
+  const missing = [...(existsSync(CHROMIUM) ? [] : ['chromium']), ...(existsSync(CJK_FONT) ? [] : ['fonts-wqy-zenhei'])];
+  if (missing.length === 0) return CHROMIUM;
   if (!canInstallPackages()) {
+    if (!missing.includes('chromium')) return CHROMIUM; // the font only makes screenshots legible
     throw new KalabError(`The browser tests need Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium, as root).`);
   }
-  opts.progress("Chromium is missing: installing Debian's chromium package for the browser tests (a minute or two)");
-  await aptInstall(['chromium'], opts.progress);
+  opts.progress(`installing ${missing.join(' and ')} from Debian for the browser tests (a minute or two)`);
+  await aptInstall(missing, opts.progress);
   if (!existsSync(CHROMIUM)) throw new KalabError(`apt-get installed chromium but ${CHROMIUM} is missing: install Chromium by hand.`);
   return CHROMIUM;
 }

@@ -1,16 +1,17 @@
 /**
  * How many lab copies one Docker engine starts at once; the rest wait their turn.
  *
- * Measured on this 2-core host: one copy alone starts in ~1.5 s (its containers, then its eyes);
- * 10 at once took 10.9 s each at the median, and 40 at once 88 s (p95 182 s) with the host at
- * load 124. dockerd and containerd serialise much of the work, so beyond a few starts in flight
- * they only thrash: every copy waits for all of them, and the labs already running (whose
- * keepalived timers and `docker pause` need the CPU) suffer with them. A queue of a few at a time
- * finishes the same class sooner and leaves the running labs alone.
+ * Measured on this 2-core host with `npm run bench -- --labs 40` (every lab's steps running
+ * meanwhile): with no limit the starts took 88 s at the median (p95 182 s) and drove the host to
+ * load 124; with 6 at a time 88 s (p95 228 s) at load 80; with 3, 94 s (p95 225 s) at load 48.
+ * dockerd and containerd serialise the work, so a limit does not make a class start sooner; what
+ * it buys is a host that stays usable while a class starts, for the labs already running, whose
+ * keepalived timers and `docker pause` need the CPU.
+ * Starts that must be instant come from the hot pool (runner/server/hot-pool.ts).
  *
  * KALAB_START_CONCURRENCY overrides the default (a bigger host).
  */
-export const DEFAULT_START_CONCURRENCY = 3;
+export const DEFAULT_START_CONCURRENCY = 6;
 
 export function startConcurrency(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.KALAB_START_CONCURRENCY;

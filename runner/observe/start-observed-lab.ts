@@ -9,6 +9,7 @@
 import type Docker from 'dockerode';
 import { LabInstance, type LabInstanceOptions } from '../engine/lab-instance.ts';
 import { startSlotsOf } from '../engine/start-slots.ts';
+import { renderSentence, say } from '../shared/sentences.ts';
 import { mapSolutionAddresses, type Solution } from '../engine/solution.ts';
 import { addressMap } from '../lab/address-map.ts';
 import type { LabDefinition } from '../lab/definition.ts';
@@ -27,7 +28,10 @@ export async function startObservedLab(
   opts: LabInstanceOptions & { solution?: Solution },
 ): Promise<ObservedLab> {
   // One engine starts a few copies at a time (runner/engine/start-slots.ts); the rest wait their turn.
-  const queued = (ahead: number) => opts.progress?.(`waiting for ${ahead} other lab start(s) on this engine`);
+  const queued = (ahead: number) => {
+    const sentence = say('start-queued', { ahead });
+    opts.progress?.(renderSentence(sentence), sentence);
+  };
   return startSlotsOf(docker).run(() => startNow(docker, definition, opts), queued);
 }
 

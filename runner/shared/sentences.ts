@@ -28,6 +28,8 @@ const LIFECYCLE = {
   'lab-starting': (p: { nodes: readonly string[]; subnet: string }) => `starting ${p.nodes.join(', ')} on ${p.subnet}`,
   /** A start progress line (runner/engine/lab-instance.ts): a copy of the same name was still there. */
   'leftovers-removed': (p: { count: number; instance: string }) => `removed ${p.count} leftover object(s) of an earlier ${p.instance} run`,
+  /** A start progress line (runner/engine/start-slots.ts): the engine is starting other copies first. */
+  'start-queued': (p: { ahead: number }) => `waiting for ${p.ahead} other lab start(s) on this engine`,
   'lab-started': (p: { subnet: string; ms: number }) => `running on ${p.subnet} (started in ${(p.ms / 1000).toFixed(1)} s)`,
   'lab-stopping': (p: { nodes: readonly string[] }) => `stopping: removing ${p.nodes.join(', ')}`,
   /** The start failed with an error of the runner's own: its sentence, whole. */

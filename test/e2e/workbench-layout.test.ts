@@ -16,7 +16,11 @@
  * turns it on again with the divider where it was. A narrow window keeps the stacked page and its
  * "dock to bottom", and offers no choice.
  *
- * Screenshots in test-results/: layout-1366.png, layout-1920.png, layout-solution.png, layout-narrow.png.
+ * The same lab mid-lab under /zh/ at both sizes: the runner's status, the steps, a failed check's
+ * diagnosis and the layout switch in Chinese.
+ *
+ * Screenshots in test-results/: layout-1366.png, layout-1920.png, layout-solution.png, layout-narrow.png,
+ * zh-mid-lab-1366.png, zh-mid-lab-1920.png.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -374,6 +378,29 @@ describe('the lab page side by side, self-checking steps, hints and the solution
     expect(term.y + term.height).toBeLessThanOrEqual(901);
     await page.screenshot({ path: path.join(RESULTS, 'layout-narrow.png') });
     await page.locator('[data-action="dock"]').click();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the same lab mid-lab under /zh/, at 1366×768 and 1920×1080: the runner\'s status, the steps, a failed check and the switch in Chinese', async () => {
+    for (const [width, height] of [[1366, 768], [1920, 1080]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.goto(`${server.url}zh/labs/${LAB.id}`);
+      await page.locator('.kalab-lab[data-connection="open"][data-status="running"]').waitFor({ timeout: 15_000 });
+      await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('kalab-split'))).toBe(true);
+      expect(await textOf(page, '.kalab-status')).toMatch(/^运行中 · VIP /);
+      expect(await textOf(page, '[data-layout="split"]')).toBe('并排');
+      // Two steps passed earlier in this file; their titles are lab.yaml's title_zh.
+      await waitForText(page, '[data-step="start"] .kalab-step-status', /^已通过$/, 10_000);
+      expect(await textOf(page, '[data-step="failover"] .kalab-step-status')).toBe('已通过');
+      expect(await textOf(page, '[data-step="start"] .kalab-step-title')).toBe(`1. ${LAB.steps[0]!.title_zh!}`);
+      // lb1's keepalived is still stopped (the failover step): Check on `preempt` fails, worded in Chinese.
+      await page.locator('[data-step="preempt"] [data-action="check"]').click();
+      await waitForText(page, '[data-step="preempt"] .kalab-step-status', /^还没通过$/, 60_000);
+      const verdict = await textOf(page, '[data-step="preempt"] .kalab-verdict');
+      expect(verdict).toMatch(/[\u4e00-\u9fff]/);
+      expect(verdict).not.toMatch(/\b(holds|the VIP|should)\b/);
+      await page.screenshot({ path: path.join(RESULTS, `zh-mid-lab-${width}.png`) });
+    }
     expect(pageErrors).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { renderSentence, say, SENTENCE_CODES, type Sentence, type SentenceCode, 
 const SAMPLES: { [C in SentenceCode]: SentenceParams<C> } = {
   'lab-starting': { nodes: ['lb1', 'lb2', 'web1', 'web2', 'client'], subnet: '10.88.1.0/24' },
   'leftovers-removed': { count: 7, instance: 'basic-vip' },
+  'start-queued': { ahead: 4 },
   'lab-started': { subnet: '10.99.3.0/24', ms: 1640 },
   'lab-stopping': { nodes: ['lb1', 'lb2', 'web1'] },
   'start-refused': { error: 'No Docker engine answers at /var/run/docker.sock.' },

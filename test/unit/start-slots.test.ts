@@ -43,7 +43,7 @@ describe('StartSlots', () => {
     const a = {};
     expect(startSlotsOf(a)).toBe(startSlotsOf(a));
     expect(startSlotsOf(a)).not.toBe(startSlotsOf({}));
-    expect(startConcurrency({})).toBe(3);
+    expect(startConcurrency({})).toBe(6);
     expect(startConcurrency({ KALAB_START_CONCURRENCY: '8' })).toBe(8);
     expect(() => startConcurrency({ KALAB_START_CONCURRENCY: 'lots' })).toThrow(/whole number/);
   });

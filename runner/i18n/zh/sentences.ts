@@ -39,6 +39,7 @@ const START_AGAIN = '点击“启动”可以得到一份全新的实验（进�
 export const ZH_SENTENCES: SentenceRenderers = {
   // ---- a lab copy's lifecycle ----
   'lab-starting': (p) => `正在启动 ${names(p.nodes)}（子网 ${p.subnet}）`,
+  'start-queued': (p) => `排队中：这台引擎上还有 ${p.ahead} 个实验正在或等待启动`,
   'leftovers-removed': (p) => `已清理上次运行 ${p.instance} 时遗留的 ${p.count} 个对象`,
   'lab-started': (p) => `已在 ${p.subnet} 上运行（启动用时 ${seconds1(p.ms)}）`,
   'lab-stopping': (p) => `正在停止：删除 ${names(p.nodes)}`,
