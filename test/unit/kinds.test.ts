@@ -18,10 +18,10 @@ import { PROJECT_ROOT } from '../../runner/shared/paths.ts';
 const GUIDE = readFileSync(path.join(PROJECT_ROOT, 'docs/guide/how-labs-work.md'), 'utf8');
 
 /** The rows of the guide's table whose header starts with `| <first> | in lab.yaml |`: kind, example, description. */
-function tableRows(first: string): { kind: string; example: string; description: string }[] {
-  const start = GUIDE.indexOf(`| ${first} | in lab.yaml |`);
+function tableRows(first: string, guide = GUIDE, header = `| ${first} | in lab.yaml |`): { kind: string; example: string; description: string }[] {
+  const start = guide.indexOf(header);
   expect(start, `the guide has a table of ${first}s`).toBeGreaterThan(-1);
-  const lines = GUIDE.slice(start).split('\n');
+  const lines = guide.slice(start).split('\n');
   const rows = lines.slice(2, lines.findIndex((l, i) => i > 0 && !l.startsWith('|')));
   return rows.map((row) => {
     const m = /^\| `([a-z-]+)` \| `([^`]+)` \| (.+) \|$/.exec(row);
@@ -104,6 +104,18 @@ describe('docs/guide/how-labs-work.md', () => {
       expect(expectationSchema().safeParse(expectation).success, row.example).toBe(true);
       expect(Object.keys(expectation as object), row.example).toEqual([row.kind]);
     }
+  });
+
+  it('has a Chinese twin whose tables name every kind, in the same order, with examples lab.yaml accepts', () => {
+    const zh = readFileSync(path.join(PROJECT_ROOT, 'docs/zh/guide/how-labs-work.md'), 'utf8');
+    const actions = tableRows('action', zh, '| 动作 | lab.yaml 中的写法 |');
+    const expectations = tableRows('expectation', zh, '| 预期 | lab.yaml 中的写法 |');
+    expect(actions.map((r) => r.kind)).toEqual(Object.keys(ACTIONS));
+    expect(expectations.map((r) => r.kind)).toEqual(Object.keys(EXPECTATIONS));
+    for (const row of actions) expect(actionSchema().safeParse((parseYaml(row.example) as { do: unknown }).do).success, row.example).toBe(true);
+    for (const row of expectations) expect(expectationSchema().safeParse((parseYaml(row.example) as unknown[])[0]).success, row.example).toBe(true);
+    // Written for Chinese readers: every description is Chinese, none the English module text.
+    for (const row of [...actions, ...expectations]) expect(row.description, row.kind).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('names only diagnosis codes that exist', () => {
