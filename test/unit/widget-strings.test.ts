@@ -85,8 +85,10 @@ function englishLiterals(source: string): string[] {
     .replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
     .replace(/^import .*$/gm, '');
   const found: string[] = [];
-  for (const m of code.matchAll(/'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`([^`$]*)`/g)) {
-    const text = (m[1] ?? m[2] ?? m[3] ?? '').replace(CODE_LIKE, '');
+  // A template literal is read whole, each ${…} read as a word ("it"): reading only the ones without
+  // ${…} paired the closing backtick of one with the opening backtick of the next.
+  for (const m of code.matchAll(/'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g)) {
+    const text = (m[1] ?? m[2] ?? (m[3] ?? '').replace(/\$\{[^}]*\}/g, 'it')).replace(CODE_LIKE, '');
     if (/\b[A-Za-z][a-z]+ [a-z]{2,} [a-z]{2,}\b/.test(text) || /^[A-Z][a-z]+ [a-z]{2,}/.test(text)) found.push(m[0]);
   }
   return found;
