@@ -31,6 +31,13 @@ export interface HotPoolOptions {
   room?: () => number;
 }
 
+/** Remove a copy nobody will take: its shells, its observer, its containers (errors ignored: it is going anyway). */
+export async function discardCopy(copy: HotCopy): Promise<void> {
+  copy.shells?.close();
+  await copy.observer.stop().catch(() => undefined);
+  await copy.lab.teardown().catch(() => undefined);
+}
+
 /** Pool copies are named so: a restarted workbench knows them for leftovers. */
 export const POOL_INSTANCE_PREFIX = 'pool-';
 
@@ -76,11 +83,7 @@ export class HotPool {
     await this.filling.catch(() => undefined);
     const all = [...this.ready.values()].flat();
     this.ready.clear();
-    await Promise.all(all.map(async (c) => {
-      c.shells?.close();
-      await c.observer.stop().catch(() => undefined);
-      await c.lab.teardown().catch(() => undefined);
-    }));
+    await Promise.all(all.map(discardCopy));
   }
 
   private refill(): void {
@@ -96,9 +99,7 @@ export class HotPool {
             // The learner's first term.open then finds its prompt waiting (preopened-shells.ts).
             copy.shells = await PreopenedShells.open(lab.nodes, (node, size) => copy.lab.shell(node, size));
             if (this.closed) {
-              copy.shells.close();
-              await copy.observer.stop().catch(() => undefined);
-              await copy.lab.teardown().catch(() => undefined);
+              await discardCopy(copy);
               return;
             }
             ready.push(copy);

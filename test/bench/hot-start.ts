@@ -9,7 +9,7 @@ import type Docker from 'dockerode';
 import type { ShellSession } from '../../runner/engine/exec.ts';
 import { subnetPool } from '../../runner/engine/subnet-pool.ts';
 import type { LabDefinition, NodeName } from '../../runner/lab/definition.ts';
-import { HotPool } from '../../runner/server/hot-pool.ts';
+import { discardCopy, HotPool } from '../../runner/server/hot-pool.ts';
 
 const READY_WITHIN_MS = 120_000;
 
@@ -63,9 +63,7 @@ export async function hotStartsMs(docker: Docker, image: string, lab: LabDefinit
         figures.push(performance.now() - began);
       } finally {
         shell.stream.destroy();
-        copy.shells?.close();
-        await copy.observer.stop().catch(() => undefined);
-        await copy.lab.teardown();
+        await discardCopy(copy);
       }
     }
   } finally {

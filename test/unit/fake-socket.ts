@@ -28,3 +28,16 @@ export class FakeSocket implements SocketLike {
     this.onmessage?.({ data: JSON.stringify(m) });
   }
 }
+
+/** A `createSocket` for a session under test, and the sockets it has made, in order (a reconnect makes another). */
+export function fakeSockets(): { sockets: FakeSocket[]; createSocket: () => FakeSocket } {
+  const sockets: FakeSocket[] = [];
+  return {
+    sockets,
+    createSocket: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+  };
+}

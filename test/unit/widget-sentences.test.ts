@@ -6,7 +6,7 @@
  * lab's status and its diagnoses the same way.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeSocket } from './fake-socket.ts';
+import { FakeSocket, fakeSockets } from './fake-socket.ts';
 import { ClassSession } from '../../docs/.vitepress/theme/lab/class-session.ts';
 import { diagnosisWords, statusWord } from '../../docs/.vitepress/theme/lab/class-words.ts';
 import { joinClass, joinFailureText, type FetchLike } from '../../docs/.vitepress/theme/lab/classroom.ts';
@@ -59,18 +59,14 @@ describe("a lab page's store", () => {
   });
 
   it("gives the editor a refused file request in the page's language", () => {
-    const sockets: FakeSocket[] = [];
+    const { sockets, createSocket } = fakeSockets();
     const session = new LabSession({
       lab: 'basic-vip',
       url: 'ws://x/ws',
       storage: null,
       timers,
       lang: 'zh-CN',
-      createSocket: () => {
-        const s = new FakeSocket();
-        sockets.push(s);
-        return s;
-      },
+      createSocket,
     });
     session.start();
     const socket = sockets[0]!;
@@ -132,16 +128,12 @@ describe('the instructor page', () => {
   });
 
   it("shows the runner's refusal in the page's language", () => {
-    const sockets: FakeSocket[] = [];
+    const { sockets, createSocket } = fakeSockets();
     const session = new ClassSession({
       url: 'ws://x/ws',
       timers,
       lang: 'zh-CN',
-      createSocket: () => {
-        const s = new FakeSocket();
-        sockets.push(s);
-        return s;
-      },
+      createSocket,
     });
     session.start();
     sockets[0]!.open();

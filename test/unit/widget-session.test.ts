@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeSocket } from './fake-socket.ts';
+import { FakeSocket, fakeSockets } from './fake-socket.ts';
 import { LabSession, type FileSink, type TerminalSink } from '../../docs/.vitepress/theme/lab/session.ts';
 import type { SocketLike, Timers } from '../../docs/.vitepress/theme/lab/socket-client.ts';
 import type { KeyValueStorage } from '../../docs/.vitepress/theme/lab/progress-storage.ts';
@@ -27,17 +27,13 @@ const nodeInfo = (node: string): NodeInfo => ({ node, address: '10.88.1.11', run
 const running: ServerMessage = { type: 'lab.state', status: 'running', vip: '10.88.1.100', subnet: '10.88.1.0/24', nodes: [nodeInfo('lb1'), nodeInfo('lb2')] };
 
 function setup(storage = new MapStorage()) {
-  const sockets: FakeSocket[] = [];
+  const { sockets, createSocket } = fakeSockets();
   const session = new LabSession({
     lab: 'basic-vip',
     url: 'ws://x/ws',
     storage,
     timers,
-    createSocket: () => {
-      const s = new FakeSocket();
-      sockets.push(s);
-      return s;
-    },
+    createSocket,
   });
   session.start();
   const socket = () => sockets[sockets.length - 1]!;
